@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const modelId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*:.+$/, 'must be `provider:model`, e.g. `openai:gpt-4o-mini`');
+
+/** One provider's connection settings. Keys are read from the environment, never stored here. */
+const providerSettings = z
+  .object({
+    /** Name of the environment variable holding the API key. */
+    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    /** For OpenAI-compatible servers (Ollama, llama.cpp, vLLM, LM Studio) and proxies. */
+    baseUrl: z.url().optional(),
+  })
+  .strict();
+
+export const modelsConfigSchema = z
+  .object({
+    /** Used by agents that name no model. `NOVA_MODEL` overrides it. */
+    default: modelId.optional(),
+    /** Tried once when the primary model fails after its retries. `NOVA_FALLBACK_MODEL` overrides it. */
+    fallback: modelId.optional(),
+    /** Attempts after the first on retryable errors (429, 5xx, timeouts). */
+    retries: z.number().int().min(0).max(10).default(2),
+    retryBaseDelayMs: z.number().int().min(0).max(60_000).default(500),
+    retryMaxDelayMs: z.number().int().min(0).max(300_000).default(8_000),
+    /** Per model call. */
+    timeoutMs: z.number().int().min(100).max(3_600_000).default(120_000),
+    /**
+     * Provider settings by provider name. Built in: openai, anthropic, google, ollama,
+     * lmstudio, llamacpp, vllm. Any other name with a baseUrl is an OpenAI-compatible server.
+     */
+    providers: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), providerSettings).default({}),
+  })
+  .strict();
+
+export const projectConfigSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lowercase letters, digits and hyphens'),
+    name: z.string().min(1),
+    /** Absolute, or relative to the config file's folder. */
+    root: z.string().min(1),
+    /** Doc folders or files, relative to the root. */
+    docs: z.array(z.string()).default([]),
+    tags: z.array(z.string()).default([]),
+  })
+  .strict();
+
+export const serverConfigSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(7420),
+    /** Request bodies larger than this are refused with 413. */
+    maxBodyBytes: z.number().int().min(1_024).max(100_000_000).default(1_000_000),
+  })
+  .strict();
+
+/** `nova.config.json` (or the file named by `--config` / `NOVA_CONFIG`). */
+export const novaConfigSchema = z
+  .object({
+    /** Where the journal, token and notes live. Relative to the config file's folder. */
+    dataDir: z.string().default('.nova'),
+    /** Folder of agent files. Relative to the config file's folder. */
+    agentsDir: z.string().optional(),
+    models: modelsConfigSchema.default(modelsConfigSchema.parse({})),
+    projects: z.array(projectConfigSchema).default([]),
+    server: serverConfigSchema.default(serverConfigSchema.parse({})),
+  })
+  .strict();
+
+export type NovaConfigFile = z.infer<typeof novaConfigSchema>;
+export type ModelsConfig = z.infer<typeof modelsConfigSchema>;
+export type ProjectConfig = z.infer<typeof projectConfigSchema>;
+export type ServerConfig = z.infer<typeof serverConfigSchema>;

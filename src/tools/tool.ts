@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { Effect } from '../domain/effect.ts';
+
+/** What a tool can see of the run calling it. */
+export interface ToolContext {
+  readonly runId: string;
+  readonly agent: string;
+  /** The projects this agent may touch, resolved from the registry and the policy. */
+  readonly projects: readonly ProjectRef[];
+  /** Project the task is about, if any; file tools default to it. */
+  readonly defaultProjectId?: string;
+  readonly signal: AbortSignal;
+}
+
+export interface ProjectRef {
+  readonly id: string;
+  readonly name: string;
+  /** Absolute, real (symlink-resolved) path of the project root. */
+  readonly root: string;
+  readonly docs: readonly string[];
+  readonly tags: readonly string[];
+}
+
+/**
+ * A tool an agent can call. `effects` declares what it may do; the runtime checks them
+ * against the agent's policy before `execute` runs. `execute` returns text for the model
+ * or throws a NovaError whose message is returned to the model as a tool error.
+ */
+export interface Tool<Input = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly inputSchema: z.ZodType<Input>;
+  readonly effects: readonly Effect[];
+  execute(input: Input, context: ToolContext): Promise<string>;
+}
+
+/** Helps TypeScript infer `Input` from the schema when defining a tool. */
+export function defineTool<Schema extends z.ZodType>(tool: {
+  name: string;
+  description: string;
+  inputSchema: Schema;
+  effects: readonly Effect[];
+  execute(input: z.infer<Schema>, context: ToolContext): Promise<string>;
+}): Tool<z.infer<Schema>> {
+  // The schema's output type is exactly `Input`; TypeScript cannot see that through the generic.
+  return tool as unknown as Tool<z.infer<Schema>>;
+}
