@@ -1,0 +1,366 @@
+import type { AgentDefinition } from '../domain/agent-definition.ts';
+import { tightenBudget, type Budget } from '../domain/budget.ts';
+import { emptyContextPack } from '../domain/context-item.ts';
+import { NovaError, toNovaError } from '../domain/nova-error.ts';
+import { textOutcome, type Outcome } from '../domain/outcome.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { Run, RunError } from '../domain/run.ts';
+import type { Step, StepKind } from '../domain/step.ts';
+import type { Task } from '../domain/task.ts';
+import { addUsage, totalTokens, zeroUsage, type TokenUsage } from '../domain/usage.ts';
+import { evaluateToolAccess } from '../policy/tool-access.ts';
+import type {
+  ChatModel,
+  ModelMessage,
+
+  ModelToolCall,
+  ModelToolResult,
+  ModelToolSpec,
+} from '../ports/chat-model.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { RunJournal } from '../ports/run-journal.ts';
+import type { ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
+import { buildSystemPrompt } from './system-prompt.ts';
+
+/** Tool results longer than this are cut before they go back to the model. */
+const maxToolOutputChars = 20_000;
+
+export interface AgentRunnerDependencies {
+  readonly journal: RunJournal;
+  readonly clock: Clock;
+  /** `host:pid:instance` of this process; lets a later process see a crashed run as interrupted. */
+  readonly owner: string;
+  /** Tools that exist; the agent's policy decides which of them it may call. */
+  readonly tools: { get(name: string): Tool | undefined };
+  readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
+}
+
+export interface AgentRunRequest {
+  readonly runId: string;
+  readonly task: Task;
+  readonly agent: AgentDefinition;
+  readonly model: ChatModel;
+  /** Projects the agent may touch (already filtered by its policy). */
+  readonly projects: readonly ProjectRef[];
+  readonly parentRunId?: string;
+  readonly rootRunId?: string;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+/**
+ * Runs one agent on one task: model turn → tool calls → results → next turn, until the model
+ * answers without calling tools, a budget is spent, or the run is cancelled. Every model call and
+ * tool call is journaled as a step when it starts and when it ends. Failures end the run with a
+ * recorded error; only a failing journal makes this throw.
+ */
+export async function runAgent(dependencies: AgentRunnerDependencies, request: AgentRunRequest): Promise<Run> {
+  return new AgentRun(dependencies, request).execute();
+}
+
+class AgentRun {
+  readonly #dependencies: AgentRunnerDependencies;
+  readonly #request: AgentRunRequest;
+  readonly #budget: Budget;
+  readonly #tools: Tool[];
+  readonly #startedAtMs: number;
+  readonly #abort = new AbortController();
+  #seq = 0;
+  #usage: TokenUsage = zeroUsage;
+  #consecutiveToolErrors = 0;
+  #stopReason: NovaError | undefined;
+
+  constructor(dependencies: AgentRunnerDependencies, request: AgentRunRequest) {
+    this.#dependencies = dependencies;
+    this.#request = request;
+    this.#budget = tightenBudget(request.agent.policy.budget, request.task.constraints.budget);
+    this.#tools = request.agent.policy.tools
+      .map((name) => dependencies.tools.get(name))
+      .filter((tool): tool is Tool => tool !== undefined && evaluateToolAccess(request.agent.name, request.agent.policy, tool).allowed);
+    this.#startedAtMs = dependencies.clock.now();
+  }
+
+  async execute(): Promise<Run> {
+    const { journal, clock, owner } = this.#dependencies;
+    const { runId, task, agent, model } = this.#request;
+    const run: Run = {
+      id: runId,
+      task,
+      agent: agent.name,
+      model: model.id,
+      ...(this.#request.parentRunId === undefined ? {} : { parentRunId: this.#request.parentRunId }),
+      rootRunId: this.#request.rootRunId ?? runId,
+      status: 'running',
+      startedAt: new Date(this.#startedAtMs).toISOString(),
+      usage: zeroUsage,
+      context: emptyContextPack,
+      owner,
+    };
+    await journal.createRun(run);
+    this.#emit({ type: 'run-start', runId, agent: agent.name, model: model.id });
+
+    const cleanup = this.#linkSignals();
+    let outcome: Outcome | undefined;
+    let failure: NovaError | undefined;
+    try {
+      outcome = await this.#loop();
+    } catch (error) {
+      failure = this.#stopReason ?? toNovaError(error);
+      if (NovaError.is(failure, 'STORAGE_ERROR')) throw failure;
+    } finally {
+      cleanup();
+    }
+
+    const status = outcome ? 'succeeded' : failure?.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    const error: RunError | undefined = failure ? { code: failure.code, message: failure.message } : undefined;
+    const endedAt = new Date(clock.now()).toISOString();
+    await journal.completeRun(runId, {
+      status,
+      endedAt,
+      usage: this.#usage,
+      ...(outcome ? { outcome } : {}),
+      ...(error ? { error } : {}),
+    });
+    this.#emit({ type: 'run-end', runId, status, ...(outcome ? { outcome } : {}), ...(error ? { error } : {}) });
+    return { ...run, status, endedAt, usage: this.#usage, ...(outcome ? { outcome } : {}), ...(error ? { error } : {}) };
+  }
+
+  /** Ties the caller's signal and the wall-time budget to one internal abort. */
+  #linkSignals(): () => void {
+    const { signal } = this.#request;
+    const onCallerAbort = (): void => this.#stop(new NovaError('CANCELLED', 'the run was cancelled'));
+    if (signal?.aborted) onCallerAbort();
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const timer = setTimeout(() => {
+      this.#stop(
+        new NovaError(
+          'BUDGET_EXCEEDED',
+          `wall-time budget of ${this.#budget.maxWallTimeMs / 1000}s spent; raise budget.wallTimeSeconds in the agent file to allow longer runs`,
+          { details: { budget: 'wallTime', limit: this.#budget.maxWallTimeMs } },
+        ),
+      );
+    }, this.#budget.maxWallTimeMs);
+    timer.unref();
+    return () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
+    };
+  }
+
+  #stop(reason: NovaError): void {
+    if (this.#stopReason) return;
+    this.#stopReason = reason;
+    this.#abort.abort(reason);
+  }
+
+  #throwIfStopped(): void {
+    if (this.#stopReason) throw this.#stopReason;
+  }
+
+  async #loop(): Promise<Outcome> {
+    const { agent, task, projects } = this.#request;
+    const toolSpecs = this.#tools.map((tool) => this.#dependencies.toModelToolSpec(tool));
+    const system = buildSystemPrompt({
+      agent,
+      projects,
+      ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
+      tools: this.#tools,
+      now: new Date(this.#dependencies.clock.now()),
+    });
+    const messages: ModelMessage[] = [{ role: 'user', content: task.text }];
+    // The journal stores each model call's new messages only, so a step's size does not grow
+    // with the conversation; the whole prompt is the concatenation of earlier steps' inputs.
+    let journaledMessageCount = 0;
+
+    for (;;) {
+      this.#throwIfStopped();
+      this.#reserveStep('model-call');
+      const newMessages = messages.slice(journaledMessageCount);
+      journaledMessageCount = messages.length;
+      const input =
+        this.#seq === 0
+          ? { system, tools: toolSpecs.map((spec) => spec.name), messages: newMessages }
+          : { messages: newMessages };
+      const response = await this.#step('model-call', this.#request.model.id, input, async () => {
+        const answer = await this.#request.model.generate({
+          system,
+          messages,
+          tools: toolSpecs,
+          signal: this.#abort.signal,
+          onTextDelta: (delta) => this.#emit({ type: 'text-delta', runId: this.#request.runId, delta }),
+        });
+        return {
+          output: { text: answer.text, toolCalls: answer.toolCalls, finishReason: answer.finishReason, modelId: answer.modelId },
+          usage: answer.usage,
+          value: answer,
+        };
+      });
+      this.#usage = addUsage(this.#usage, response.usage);
+      if (totalTokens(this.#usage) > this.#budget.maxTokens) {
+        throw new NovaError(
+          'BUDGET_EXCEEDED',
+          `token budget of ${this.#budget.maxTokens} spent (${totalTokens(this.#usage)} used); raise budget.tokens in the agent file`,
+          { details: { budget: 'tokens', limit: this.#budget.maxTokens, used: totalTokens(this.#usage) } },
+        );
+      }
+
+      if (response.toolCalls.length === 0) {
+        if (response.text.trim().length > 0) return textOutcome(response.text);
+        this.#countToolError('the model returned an empty reply');
+        messages.push({ role: 'assistant', text: '', toolCalls: [] });
+        messages.push({
+          role: 'user',
+          content: 'Your last reply was empty. Answer the task, or call one of the available tools.',
+        });
+        continue;
+      }
+
+      messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
+      const results: ModelToolResult[] = [];
+      for (const call of response.toolCalls) {
+        this.#throwIfStopped();
+        results.push(await this.#callTool(call));
+      }
+      messages.push({ role: 'tool', results });
+    }
+  }
+
+  async #callTool(call: ModelToolCall): Promise<ModelToolResult> {
+    this.#reserveStep('tool-call');
+    return this.#step('tool-call', call.name, { toolCallId: call.id, input: call.input }, async () => {
+      const result = await this.#executeTool(call);
+      // A tool error goes back to the model, so the run goes on; the step still shows as failed.
+      return result.isError
+        ? { output: result.output, value: result, error: { code: 'TOOL_ERROR', message: result.output } }
+        : { output: result.output, value: result };
+    });
+  }
+
+  /** Runs one tool call; every way it can go wrong becomes a tool error the model can read. */
+  async #executeTool(call: ModelToolCall): Promise<ModelToolResult> {
+    const { agent, projects, task, runId } = this.#request;
+    const fail = (message: string): ModelToolResult => {
+      this.#countToolError(`${call.name}: ${message}`);
+      return { toolCallId: call.id, toolName: call.name, output: `Error: ${message}`, isError: true };
+    };
+    if (call.parseError !== undefined) {
+      return fail(`the arguments are not valid JSON (${call.parseError}). Send a JSON object matching the tool's schema.`);
+    }
+    const tool = this.#dependencies.tools.get(call.name);
+    if (!tool || !agent.policy.tools.includes(call.name)) {
+      const offered = this.#tools.map((candidate) => candidate.name);
+      const reason = tool
+        ? evaluateToolAccess(agent.name, agent.policy, tool)
+        : { allowed: false as const, reason: `there is no tool named "${call.name}"` };
+      return fail(`${reason.allowed ? '' : reason.reason}. Available tools: ${offered.join(', ') || 'none'}.`);
+    }
+    const access = evaluateToolAccess(agent.name, agent.policy, tool);
+    if (!access.allowed) return fail(access.reason);
+    const parsed = tool.inputSchema.safeParse(call.input);
+    if (!parsed.success) {
+      const problems = parsed.error.issues
+        .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
+        .join('; ');
+      return fail(`invalid arguments: ${problems}`);
+    }
+    const context: ToolContext = {
+      runId,
+      agent: agent.name,
+      projects,
+      ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
+      signal: this.#abort.signal,
+    };
+    try {
+      const output = await tool.execute(parsed.data, context);
+      this.#throwIfStopped();
+      this.#consecutiveToolErrors = 0;
+      const text =
+        output.length > maxToolOutputChars
+          ? `${output.slice(0, maxToolOutputChars)}\n[output cut at ${maxToolOutputChars} of ${output.length} characters]`
+          : output;
+      return { toolCallId: call.id, toolName: call.name, output: text, isError: false };
+    } catch (error) {
+      this.#throwIfStopped();
+      return fail(toNovaError(error, 'TOOL_ERROR').message);
+    }
+  }
+
+  #countToolError(last: string): void {
+    this.#consecutiveToolErrors += 1;
+    if (this.#consecutiveToolErrors > this.#budget.maxToolErrors) {
+      throw new NovaError(
+        'TOOL_ERROR',
+        `the model made ${this.#consecutiveToolErrors} failing tool calls or empty replies in a row (limit ${this.#budget.maxToolErrors}); last: ${last}`,
+        { details: { limit: this.#budget.maxToolErrors } },
+      );
+    }
+  }
+
+  #reserveStep(kind: StepKind): void {
+    if (this.#seq + 1 > this.#budget.maxSteps) {
+      throw new NovaError(
+        'BUDGET_EXCEEDED',
+        `step budget of ${this.#budget.maxSteps} spent before the next ${kind}; raise budget.steps in the agent file or simplify the task`,
+        { details: { budget: 'steps', limit: this.#budget.maxSteps } },
+      );
+    }
+  }
+
+  /** Journals a step around `work`: started before, succeeded or failed after. */
+  async #step<Value>(
+    kind: StepKind,
+    name: string,
+    input: unknown,
+    work: () => Promise<{
+      output: unknown;
+      usage?: TokenUsage;
+      value: Value;
+      error?: { code: string; message: string };
+    }>,
+  ): Promise<Value> {
+    const { journal, clock } = this.#dependencies;
+    const runId = this.#request.runId;
+    this.#seq += 1;
+    const seq = this.#seq;
+    const startedMs = clock.now();
+    const started: Step = { runId, seq, kind, name, status: 'started', input, startedAt: new Date(startedMs).toISOString() };
+    await journal.startStep(started);
+    this.#emit({ type: 'step-start', runId, step: started });
+    try {
+      const result = await work();
+      const endedMs = clock.now();
+      const completion = {
+        status: result.error ? ('failed' as const) : ('succeeded' as const),
+        endedAt: new Date(endedMs).toISOString(),
+        durationMs: endedMs - startedMs,
+        output: result.output,
+        ...(result.usage ? { usage: result.usage } : {}),
+        ...(result.error ? { error: result.error } : {}),
+      };
+      await journal.finishStep(runId, seq, completion);
+      this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
+      return result.value;
+    } catch (error) {
+      const failure = this.#stopReason ?? toNovaError(error);
+      const endedMs = clock.now();
+      const completion = {
+        status: 'failed' as const,
+        endedAt: new Date(endedMs).toISOString(),
+        durationMs: endedMs - startedMs,
+        error: { code: failure.code, message: failure.message },
+      };
+      await journal.finishStep(runId, seq, completion);
+      this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
+      throw failure;
+    }
+  }
+
+  #emit(event: RunEvent): void {
+    try {
+      this.#request.onEvent?.(event);
+    } catch {
+      // A listener's bug must not break the run; the journal is the record.
+    }
+  }
+}
+
