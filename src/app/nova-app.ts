@@ -1,0 +1,179 @@
+import type { AgentDefinition } from '../domain/agent-definition.ts';
+import type { Budget } from '../domain/budget.ts';
+import { NovaError } from '../domain/nova-error.ts';
+import type { RunEvent } from '../domain/run-event.ts';
+import type { Run } from '../domain/run.ts';
+import type { Step } from '../domain/step.ts';
+import type { Requester, Task } from '../domain/task.ts';
+import type { ChatModel, ModelResolver, ModelToolSpec } from '../ports/chat-model.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { IdGenerator } from '../ports/id-generator.ts';
+import type { RunEventBus } from '../ports/run-event-bus.ts';
+import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
+import { runAgent } from '../runtime/agent-runner.ts';
+import type { ProjectRef, Tool } from '../tools/tool.ts';
+import type { AgentCatalog } from './agent-catalog.ts';
+import type { ProjectRegistry } from './project-registry.ts';
+
+export interface NovaAppDependencies {
+  readonly catalog: AgentCatalog;
+  readonly journal: RunJournal;
+  readonly models: ModelResolver;
+  readonly tools: { get(name: string): Tool | undefined; list(): Tool[] };
+  readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
+  readonly projects: ProjectRegistry;
+  readonly events: RunEventBus;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly owner: string;
+  readonly isOwnerAlive: (owner: string) => boolean;
+  /** Takes tasks that name no agent until routing exists. */
+  readonly defaultAgent: string;
+}
+
+export interface AskRequest {
+  readonly text: string;
+  readonly agent?: string;
+  readonly projectId?: string;
+  readonly requester?: Requester;
+  readonly budget?: Partial<Budget>;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export interface StartedRun {
+  readonly runId: string;
+  readonly agent: string;
+  readonly model: string;
+  /** Settles when the run ends; never rejects for a failed run (see `run.status`). */
+  readonly done: Promise<Run>;
+}
+
+interface PreparedRun {
+  readonly runId: string;
+  readonly task: Task;
+  readonly agent: AgentDefinition;
+  readonly model: ChatModel;
+  readonly projects: ProjectRef[];
+}
+
+/** Nova's application layer: what every interface (CLI, HTTP, later MCP) calls. */
+export class NovaApp {
+  readonly #dependencies: NovaAppDependencies;
+  readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<Run> }>();
+
+  constructor(dependencies: NovaAppDependencies) {
+    this.#dependencies = dependencies;
+  }
+
+  get catalog(): AgentCatalog {
+    return this.#dependencies.catalog;
+  }
+
+  get projects(): ProjectRegistry {
+    return this.#dependencies.projects;
+  }
+
+  get models(): ModelResolver {
+    return this.#dependencies.models;
+  }
+
+  /** Runs a task to its end. Bad input throws before any run exists; a failed run is returned. */
+  async ask(request: AskRequest): Promise<Run> {
+    return this.start(request).done;
+  }
+
+  /** Validates and starts a task; the run goes on in the background until it ends or is cancelled. */
+  start(request: AskRequest): StartedRun {
+    const prepared = this.#prepare(request);
+    const controller = new AbortController();
+    const onCallerAbort = (): void => controller.abort(request.signal?.reason);
+    if (request.signal?.aborted) controller.abort(request.signal.reason);
+    request.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const { events } = this.#dependencies;
+    const done = runAgent(this.#dependencies, {
+      runId: prepared.runId,
+      task: prepared.task,
+      agent: prepared.agent,
+      model: prepared.model,
+      projects: prepared.projects,
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.publish(event);
+        request.onEvent?.(event);
+      },
+    }).finally(() => {
+      request.signal?.removeEventListener('abort', onCallerAbort);
+      this.#inFlight.delete(prepared.runId);
+    });
+    this.#inFlight.set(prepared.runId, { controller, done });
+    return { runId: prepared.runId, agent: prepared.agent.name, model: prepared.model.id, done };
+  }
+
+  /** Cancels a run this process is executing; false when it is not running here. */
+  cancel(runId: string): boolean {
+    const entry = this.#inFlight.get(runId);
+    if (!entry) return false;
+    entry.controller.abort(new NovaError('CANCELLED', 'cancelled by request'));
+    return true;
+  }
+
+  isRunningHere(runId: string): boolean {
+    return this.#inFlight.has(runId);
+  }
+
+  async getRun(runId: string): Promise<{ run: Run; steps: Step[] }> {
+    const run = await this.#dependencies.journal.getRun(runId);
+    if (!run) {
+      throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`, {
+        details: { runId },
+      });
+    }
+    return { run, steps: await this.#dependencies.journal.listSteps(runId) };
+  }
+
+  listRuns(filter?: RunFilter): Promise<Run[]> {
+    return this.#dependencies.journal.listRuns(filter);
+  }
+
+  subscribe(runId: string, listener: (event: RunEvent) => void): () => void {
+    return this.#dependencies.events.subscribe(runId, listener);
+  }
+
+  /** Marks runs whose process died as interrupted; called at start-up. */
+  recoverInterrupted(): Promise<string[]> {
+    const { journal, isOwnerAlive, clock } = this.#dependencies;
+    return journal.markInterrupted(isOwnerAlive, new Date(clock.now()).toISOString());
+  }
+
+  /** Cancels what is running here and waits for each run to record its end. */
+  async shutdown(): Promise<void> {
+    const pending = [...this.#inFlight.values()];
+    for (const entry of pending) entry.controller.abort(new NovaError('CANCELLED', 'Nova is shutting down'));
+    await Promise.allSettled(pending.map((entry) => entry.done));
+  }
+
+  #prepare(request: AskRequest): PreparedRun {
+    const { catalog, models, projects, ids, clock, defaultAgent } = this.#dependencies;
+    const text = request.text.trim();
+    if (text.length === 0) {
+      throw new NovaError('BAD_REQUEST', 'the task text is empty; say what you want done, e.g. `nova ask "summarise README.md"`');
+    }
+    const agent = catalog.get(request.agent ?? defaultAgent);
+    if (request.projectId !== undefined) projects.assertAllowed(agent, request.projectId);
+    // Resolving the model first means a missing model is reported before a run is recorded.
+    const model = models.resolve(agent.model);
+    const task: Task = {
+      id: ids.next('task'),
+      text,
+      ...(request.projectId === undefined ? {} : { projectId: request.projectId }),
+      requester: request.requester ?? { kind: 'owner' },
+      constraints: {
+        ...(request.agent === undefined ? {} : { agent: request.agent }),
+        ...(request.budget === undefined ? {} : { budget: request.budget }),
+      },
+      createdAt: new Date(clock.now()).toISOString(),
+    };
+    return { runId: ids.next('run'), task, agent, model, projects: projects.forAgent(agent) };
+  }
+}
