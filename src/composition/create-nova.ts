@@ -1,0 +1,88 @@
+import path from 'node:path';
+import { AgentDirectorySource } from '../adapters/fs/agent-directory-source.ts';
+import { InProcessRunEventBus } from '../adapters/memory/in-process-run-event-bus.ts';
+import { createModelResolver } from '../adapters/models/model-resolver.ts';
+import { openSqliteDatabase } from '../adapters/sqlite/sqlite-database.ts';
+import { SqliteNoteStore } from '../adapters/sqlite/sqlite-note-store.ts';
+import { SqliteRunJournal } from '../adapters/sqlite/sqlite-run-journal.ts';
+import { createProcessOwner, isOwnerAlive } from '../adapters/system/process-owner.ts';
+import { systemClock } from '../adapters/system/system-clock.ts';
+import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.ts';
+import { AgentCatalog } from '../app/agent-catalog.ts';
+import { NovaApp } from '../app/nova-app.ts';
+import { ProjectRegistry } from '../app/project-registry.ts';
+import { loadConfig, type NovaConfig } from '../config/load-config.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { IdGenerator } from '../ports/id-generator.ts';
+import { createBuiltinTools } from '../tools/builtin/create-builtin-tools.ts';
+import { ToolRegistry, toModelToolSpec } from '../tools/tool-registry.ts';
+
+/** Tools this build provides; agent files naming other catalog tools get a warning. */
+export const builtinToolNames = [
+  'project_list_files',
+  'project_read_file',
+  'project_search',
+  'notes_add',
+  'notes_search',
+] as const;
+
+export interface CreateNovaOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly configPath?: string;
+  /** For tests: a fixed clock and ids. */
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+export interface Nova {
+  readonly config: NovaConfig;
+  readonly app: NovaApp;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: the one place that chooses and builds adapters. Interfaces (CLI, HTTP)
+ * get a `Nova` and talk to `nova.app` only.
+ */
+export async function createNova(options: CreateNovaOptions): Promise<Nova> {
+  const config = loadConfig({ cwd: options.cwd, env: options.env, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? new TimeOrderedIdGenerator();
+  const database = openSqliteDatabase(path.join(config.dataDir, 'nova.db'));
+  try {
+    const journal = new SqliteRunJournal(database);
+    const notes = new SqliteNoteStore(database);
+    const tools = new ToolRegistry();
+    for (const tool of createBuiltinTools({ notes, ids, clock })) tools.register(tool);
+    const catalog = new AgentCatalog(new AgentDirectorySource(config.agentsDir, new Set(tools.list().map((tool) => tool.name))));
+    await catalog.reload();
+    const app = new NovaApp({
+      catalog,
+      journal,
+      models: createModelResolver({ config: config.models, env: options.env, baseDir: options.cwd, clock }),
+      tools,
+      toModelToolSpec,
+      projects: new ProjectRegistry(config.projects),
+      events: new InProcessRunEventBus(),
+      clock,
+      ids,
+      owner: createProcessOwner(),
+      isOwnerAlive,
+      defaultAgent: 'assistant',
+    });
+    await app.recoverInterrupted();
+    return {
+      config,
+      app,
+      async close() {
+        catalog.stop();
+        await app.shutdown();
+        database.close();
+      },
+    };
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}

@@ -1,0 +1,99 @@
+import { Command } from 'commander';
+import type { RunEvent } from '../../../domain/run-event.ts';
+import { totalTokens } from '../../../domain/usage.ts';
+import { formatDuration, runDurationMs, shorten } from '../format.ts';
+import { exitCodeFor } from '../exit-codes.ts';
+import type { CommandContext } from '../main.ts';
+
+export function askCommand(context: CommandContext): Command {
+  return new Command('ask')
+    .description('give a task to an agent; streams the answer and prints the run id')
+    .argument('<task...>', 'what you want done (quote it, or write it as several words)')
+    .option('-a, --agent <name>', 'the agent to use (default: assistant)')
+    .option('-p, --project <id>', 'the project the task is about')
+    .option('--json', 'print one JSON object with the run and its outcome instead of streaming')
+    .action(async (words: string[], options: { agent?: string; project?: string; json?: boolean }) => {
+      const { io } = context;
+      const nova = await context.openNova();
+      const controller = new AbortController();
+      const onSignal = (): void => controller.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        let streamedText = false;
+        // Adapters that cannot stream deliver the answer only at the end; print it then.
+        let streamedInLastModelCall = false;
+        const onEvent = (event: RunEvent): void => {
+          if (options.json) return;
+          switch (event.type) {
+            case 'run-start':
+              io.writeError(`▸ ${event.agent} · ${event.model} · ${event.runId}\n`);
+              break;
+            case 'text-delta':
+              streamedText = true;
+              streamedInLastModelCall = true;
+              io.writeOut(event.delta);
+              break;
+            case 'step-start':
+              if (event.step.kind === 'model-call') streamedInLastModelCall = false;
+              if (event.step.kind === 'tool-call') {
+                const input = (event.step.input as { input?: unknown }).input;
+                io.writeError(`  → ${event.step.name} ${shorten(JSON.stringify(input) ?? '', 120)}\n`);
+              }
+              break;
+            case 'step-end':
+              if (event.step.kind === 'tool-call') {
+                const mark = event.step.status === 'failed' ? `✗ ${event.step.name}: ${shorten(event.step.error?.message ?? '', 160)}` : `✓ ${event.step.name}`;
+                io.writeError(`  ${mark} · ${formatDuration(event.step.durationMs)}\n`);
+              } else if (streamedText && event.step.status === 'succeeded') {
+                // Text of a turn that also called tools: end its line before tool progress.
+                io.writeOut('\n');
+                streamedText = false;
+              }
+              break;
+            case 'run-end':
+              break;
+          }
+        };
+        const run = await nova.app.ask({
+          text: words.join(' '),
+          ...(options.agent ? { agent: options.agent } : {}),
+          ...(options.project ? { projectId: options.project } : {}),
+          signal: controller.signal,
+          onEvent,
+        });
+        const steps = (await nova.app.getRun(run.id)).steps.length;
+        if (options.json) {
+          io.writeOut(
+            `${JSON.stringify(
+              {
+                runId: run.id,
+                agent: run.agent,
+                model: run.model,
+                status: run.status,
+                output: run.outcome?.output ?? null,
+                outcome: run.outcome ?? null,
+                error: run.error ?? null,
+                usage: run.usage,
+                steps,
+              },
+              null,
+              2,
+            )}\n`,
+          );
+        } else {
+          if (run.status === 'succeeded' && !streamedInLastModelCall) {
+            const output = run.outcome?.output;
+            io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
+          }
+          if (run.status !== 'succeeded') io.writeError(`nova: run ${run.status}: ${run.error?.message ?? ''}\n`);
+          io.writeError(
+            `run ${run.id} ${run.status} · ${steps} steps · ${totalTokens(run.usage)} tokens · ${formatDuration(runDurationMs(run))}\n`,
+          );
+        }
+        if (run.status !== 'succeeded') context.setExitCode(exitCodeFor(run.error?.code ?? 'INTERNAL'));
+      } finally {
+        process.off('SIGINT', onSignal);
+        await nova.close();
+      }
+    });
+}
