@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../../../test/support/test-app.ts';
+import { createHttpApp } from './create-http-app.ts';
+
+const token = 'test-token-0123456789abcdef0123456789';
+const auth = { Authorization: `Bearer ${token}` };
+const json = { ...auth, 'Content-Type': 'application/json' };
+
+async function setup(options: Parameters<typeof createTestApp>[0] = {}) {
+  const { app, journal } = await createTestApp(options);
+  return { http: createHttpApp({ app, token, maxBodyBytes: 10_000, pollIntervalMs: 20 }), app, journal };
+}
+
+describe('HTTP API', () => {
+  it('refuses requests without the right bearer token', async () => {
+    const { http } = await setup();
+    for (const headers of [{}, { Authorization: 'Bearer wrong' }, { Authorization: token }]) {
+      const response = await http.request('/v1/agents', { headers });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
+      expect(await response.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    }
+  });
+
+  it('lists agents and shows one; an unknown agent is a 404 with a hint', async () => {
+    const { http } = await setup();
+    const list = (await (await http.request('/v1/agents', { headers: auth })).json()) as { agents: { name: string }[] };
+    expect(list.agents.map((agent) => agent.name)).toEqual(['assistant', 'translator']);
+    expect((await http.request('/v1/agents/translator', { headers: auth })).status).toBe(200);
+    const missing = await http.request('/v1/agents/asistant', { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { message: expect.stringContaining('Did you mean "assistant"') } });
+  });
+
+  it('creates a task, and the run can be fetched with its steps', async () => {
+    const { http } = await setup();
+    const created = await http.request('/v1/tasks', { method: 'POST', headers: json, body: JSON.stringify({ text: 'hi', wait: true }) });
+    expect(created.status).toBe(200);
+    const { run } = (await created.json()) as { run: { id: string; status: string; outcome: { output: string } } };
+    expect(run).toMatchObject({ status: 'succeeded', outcome: { output: 'hello from the test model' } });
+    const fetched = (await (await http.request(`/v1/runs/${run.id}`, { headers: auth })).json()) as { steps: unknown[] };
+    expect(fetched.steps).toHaveLength(1);
+    const listed = (await (await http.request('/v1/runs?limit=5&status=succeeded', { headers: auth })).json()) as { runs: unknown[] };
+    expect(listed.runs).toHaveLength(1);
+  });
+
+  it('answers malformed bodies and queries with a 4xx that says what is wrong', async () => {
+    const { http } = await setup();
+    const cases: Array<[RequestInit, number, string]> = [
+      [{ method: 'POST', headers: json, body: '{"text": ' }, 400, 'not valid JSON'],
+      [{ method: 'POST', headers: json, body: JSON.stringify({ text: '' }) }, 400, 'text: must say what you want done'],
+      [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x', agent: 42 }) }, 400, 'agent:'],
+      [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x', colour: 'red' }) }, 400, 'colour'],
+      [{ method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: 'hi' }, 400, 'Content-Type: application/json'],
+      [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x'.repeat(20_000) }) }, 413, 'larger than'],
+      [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x', agent: 'nobody' }) }, 404, 'unknown agent'],
+    ];
+    for (const [init, status, message] of cases) {
+      const response = await http.request('/v1/tasks', init);
+      expect(response.status, message).toBe(status);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body.error.message).toContain(message);
+    }
+    expect((await http.request('/v1/runs?limit=0', { headers: auth })).status).toBe(400);
+    expect((await http.request('/v1/runs?status=done', { headers: auth })).status).toBe(400);
+    expect((await http.request('/v1/runs/run_missing', { headers: auth })).status).toBe(404);
+    expect((await http.request('/v1/nothing', { headers: auth })).status).toBe(404);
+  });
+
+  it('says how to configure a model when none is', async () => {
+    const { http } = await setup({ model: false });
+    const response = await http.request('/v1/tasks', { method: 'POST', headers: json, body: JSON.stringify({ text: 'hi' }) });
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ error: { code: 'MODEL_NOT_CONFIGURED', message: expect.stringContaining('NOVA_MODEL') } });
+  });
+
+  it('streams a run as server-sent events, from start to end', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { http } = await setup({
+      turns: [
+        async () => {
+          await gate;
+          return { toolCalls: [{ id: 'c1', name: 'notes_search', input: { query: 'x' } }] };
+        },
+        { text: 'streamed answer' },
+      ],
+    });
+    const created = await http.request('/v1/tasks', { method: 'POST', headers: json, body: JSON.stringify({ text: 'hi' }) });
+    expect(created.status).toBe(202);
+    const { runId, links } = (await created.json()) as { runId: string; links: { events: string } };
+    expect(links.events).toBe(`/v1/runs/${runId}/events`);
+    const stream = await http.request(links.events, { headers: auth });
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    release();
+    const body = await stream.text();
+    const events = [...body.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
+    expect(events).toEqual(['step-start', 'step-end', 'step-start', 'step-end', 'step-start', 'text-delta', 'step-end', 'run-end']);
+    expect(body).toContain('streamed answer');
+
+    // A finished run streams its journal and ends at once.
+    const replay = await (await http.request(links.events, { headers: auth })).text();
+    expect([...replay.matchAll(/^event: (.+)$/gm)].map((match) => match[1]).at(-1)).toBe('run-end');
+  });
+});
