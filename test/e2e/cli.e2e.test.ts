@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeWorkspace, repoRoot, runCli, spawnCli, waitFor } from '../support/run-cli.ts';
+
+const helloModel = `scripted:${path.join(repoRoot, 'examples/hello.json')}`;
+
+let workspace: ReturnType<typeof makeWorkspace>;
+beforeEach(() => {
+  workspace = makeWorkspace();
+});
+afterEach(() => workspace.cleanup());
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { cwd: workspace.dir, env });
+}
+
+describe('nova CLI, end to end', () => {
+  it('asks the assistant with a scripted model: the answer after a tool call, both steps in runs show', async () => {
+    const asked = await cli(['ask', 'hello, what can you do?', '--agent', 'assistant'], { NOVA_MODEL: helloModel });
+    expect(asked.stderr).toContain('→ notes_search');
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toMatch(/scripted/i);
+    const runId = /run (run_\w+) succeeded/.exec(asked.stderr)?.[1];
+    expect(runId).toBeDefined();
+
+    const shown = await cli(['runs', 'show', runId!]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('status   succeeded');
+    expect(shown.stdout).toMatch(/#1 ✓ model-call scripted:/);
+    expect(shown.stdout).toMatch(/#2 ✓ tool-call notes_search/);
+    expect(shown.stdout).toMatch(/#3 ✓ model-call scripted:/);
+    expect(shown.stdout).toContain('"query":"welcome"');
+
+    const json = JSON.parse((await cli(['runs', 'show', runId!, '--json'])).stdout) as { steps: unknown[]; run: { id: string } };
+    expect(json.run.id).toBe(runId);
+    expect(json.steps).toHaveLength(3);
+    const listed = JSON.parse((await cli(['runs', 'list', '--json'])).stdout) as { runs: Array<{ id: string }> };
+    expect(listed.runs.map((run) => run.id)).toContain(runId);
+  });
+
+  it('gives --json output a script can read', async () => {
+    const asked = await cli(['ask', 'hello', '--json'], { NOVA_MODEL: helloModel });
+    expect(asked.code).toBe(0);
+    const result = JSON.parse(asked.stdout) as { status: string; agent: string; steps: number; output: string };
+    expect(result).toMatchObject({ status: 'succeeded', agent: 'assistant', steps: 3 });
+    expect(result.output).toMatch(/scripted/i);
+  });
+
+  it('lists the 34 shipped agents as valid, each with at least 10 examples', async () => {
+    const listed = await cli(['agents', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    const { agents, problems } = JSON.parse(listed.stdout) as {
+      agents: Array<{ name: string; examples: string[] }>;
+      problems: Array<{ severity: string }>;
+    };
+    expect(agents).toHaveLength(34);
+    expect(problems.filter((problem) => problem.severity === 'error')).toEqual([]);
+    for (const agent of agents) expect(agent.examples.length, agent.name).toBeGreaterThanOrEqual(10);
+    const validated = await cli(['agents', 'validate', path.join(repoRoot, 'agents')]);
+    expect(validated.code).toBe(0);
+    expect(validated.stdout).toContain('34 valid, 0 with errors');
+  });
+
+  it('reports a broken agent file by file, line and field without taking the others down', async () => {
+    const agentsDir = path.join(workspace.dir, 'agents');
+    fs.mkdirSync(agentsDir);
+    fs.copyFileSync(path.join(repoRoot, 'agents/assistant.md'), path.join(agentsDir, 'assistant.md'));
+    fs.writeFileSync(
+      path.join(agentsDir, 'broken.md'),
+      '---\nname: broken\ntitle: Broken\ndomain: sales\ndescription: An agent whose domain is not one Nova knows.\nexamples: [x y z]\n---\nDo things.\n',
+    );
+    const validated = await cli(['agents', 'validate']);
+    expect(validated.code).toBe(3);
+    expect(validated.stdout).toContain(`${path.join(agentsDir, 'broken.md')}:4: domain:`);
+    expect(validated.stdout).toContain('1 valid, 1 with errors');
+
+    const listed = await cli(['agents', 'list']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('assistant');
+    expect(listed.stderr).toContain('broken.md:4');
+
+    const asked = await cli(['ask', 'hi', '--agent', 'broken'], { NOVA_MODEL: helloModel });
+    expect(asked.code).toBe(3);
+    expect(asked.stderr).toContain('agent "broken" is defined but its file has errors');
+  });
+
+  it('says clearly when the agent is unknown or no model is configured', async () => {
+    const unknown = await cli(['ask', 'hi', '--agent', 'asistant'], { NOVA_MODEL: helloModel });
+    expect(unknown.code).toBe(4);
+    expect(unknown.stderr).toContain('unknown agent "asistant". Did you mean "assistant"?');
+
+    const noModel = await cli(['ask', 'hi', '--agent', 'assistant']);
+    expect(noModel.code).toBe(5);
+    expect(noModel.stderr).toContain('NOVA_MODEL=');
+    expect(noModel.stderr).toContain('scripted:examples/hello.json');
+
+    const usage = await cli(['ask']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("missing required argument 'task'");
+  });
+
+  it('keeps a run killed mid-way: it shows as interrupted with the steps done so far', async () => {
+    const script = path.join(workspace.dir, 'slow.json');
+    fs.writeFileSync(
+      script,
+      JSON.stringify({
+        responses: [{ toolCalls: [{ name: 'notes_search', args: { query: 'x' } }] }, { delayMs: 60_000, text: 'too late' }],
+      }),
+    );
+    const child = spawnCli(['ask', 'take your time', '--agent', 'assistant'], { cwd: workspace.dir, env: { NOVA_MODEL: `scripted:${script}` } });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await waitFor(() => stderr.includes('✓ notes_search'), 20_000, 'the tool call to finish');
+    const runId = /(run_\w+)/.exec(stderr)?.[1];
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('close', resolve));
+
+    const shown = await cli(['runs', 'show', runId!, '--json']);
+    const { run, steps } = JSON.parse(shown.stdout) as { run: { status: string }; steps: Array<{ seq: number; status: string }> };
+    expect(run.status).toBe('interrupted');
+    expect(steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'started']);
+    expect((await cli(['runs', 'show', runId!])).stdout).toContain('did not finish');
+  });
+
+  it('doctor reports each part and whether the model answers', async () => {
+    const doctor = await cli(['doctor', '--json'], { NOVA_MODEL: helloModel });
+    expect(doctor.code).toBe(0);
+    const { checks } = JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; detail: string }> };
+    expect(checks.map((check) => check.name)).toEqual(expect.arrayContaining(['config', 'data', 'journal', 'agents', 'model']));
+    expect(checks.find((check) => check.name === 'model')).toMatchObject({ status: 'ok' });
+    const broken = await cli(['doctor'], { NOVA_MODEL: `scripted:${path.join(workspace.dir, 'missing.json')}` });
+    expect(broken.code).toBe(3);
+    expect(broken.stdout).toMatch(/✗ model/);
+  });
+});
