@@ -157,7 +157,10 @@ export class NovaApp {
     const { catalog, models, projects, ids, clock, defaultAgent } = this.#dependencies;
     const text = request.text.trim();
     if (text.length === 0) {
-      throw new NovaError('BAD_REQUEST', 'the task text is empty; say what you want done, e.g. `nova ask "summarise README.md"`');
+      throw new NovaError(
+        'BAD_REQUEST',
+        'the task text is empty; say what you want done, e.g. `nova ask "summarise README.md"`',
+      );
     }
     const agent = catalog.get(request.agent ?? defaultAgent);
     if (request.projectId !== undefined) projects.assertAllowed(agent, request.projectId);

@@ -46,7 +46,11 @@ export interface Nova {
  * get a `Nova` and talk to `nova.app` only.
  */
 export async function createNova(options: CreateNovaOptions): Promise<Nova> {
-  const config = loadConfig({ cwd: options.cwd, env: options.env, ...(options.configPath ? { configPath: options.configPath } : {}) });
+  const config = loadConfig({
+    cwd: options.cwd,
+    env: options.env,
+    ...(options.configPath ? { configPath: options.configPath } : {}),
+  });
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? new TimeOrderedIdGenerator();
   const database = openSqliteDatabase(path.join(config.dataDir, 'nova.db'));
@@ -55,7 +59,9 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const notes = new SqliteNoteStore(database);
     const tools = new ToolRegistry();
     for (const tool of createBuiltinTools({ notes, ids, clock })) tools.register(tool);
-    const catalog = new AgentCatalog(new AgentDirectorySource(config.agentsDir, new Set(tools.list().map((tool) => tool.name))));
+    const catalog = new AgentCatalog(
+      new AgentDirectorySource(config.agentsDir, new Set(tools.list().map((tool) => tool.name))),
+    );
     await catalog.reload();
     const app = new NovaApp({
       catalog,

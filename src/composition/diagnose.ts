@@ -23,7 +23,9 @@ export async function diagnose(
   checks.push({
     name: 'config',
     status: 'ok',
-    detail: config.configPath ? `loaded ${config.configPath}` : 'no config file; using defaults (see README: Configuration)',
+    detail: config.configPath
+      ? `loaded ${config.configPath}`
+      : 'no config file; using defaults (see README: Configuration)',
   });
 
   try {
@@ -39,7 +41,11 @@ export async function diagnose(
   try {
     nova = await openNova();
   } catch (error) {
-    checks.push({ name: 'journal', status: 'error', detail: error instanceof Error ? error.message : String(error) });
+    checks.push({
+      name: 'journal',
+      status: 'error',
+      detail: error instanceof Error ? error.message : String(error),
+    });
     return checks;
   }
   try {
@@ -68,8 +74,13 @@ export async function diagnose(
     }
     for (const modelId of modelIds) {
       const result = await nova.app.models.check(modelId);
-      const role = modelId === defaultModel ? 'default' : modelId === fallbackModel ? 'fallback' : 'agent override';
-      checks.push({ name: 'model', status: result.ok ? 'ok' : 'error', detail: `${modelId} (${role}): ${result.detail}` });
+      const role =
+        modelId === defaultModel ? 'default' : modelId === fallbackModel ? 'fallback' : 'agent override';
+      checks.push({
+        name: 'model',
+        status: result.ok ? 'ok' : 'error',
+        detail: `${modelId} (${role}): ${result.detail}`,
+      });
     }
 
     for (const project of nova.app.projects.list()) {

@@ -34,7 +34,12 @@ describe('loadConfig', () => {
     );
     const config = loadConfig({ cwd: directory, env: { NOVA_PORT: '9000', NOVA_HOST: '0.0.0.0' } });
     expect(config.dataDir).toBe(path.join(directory, 'state'));
-    expect(config.projects[0]).toMatchObject({ id: 'acme', root: path.join(directory, 'acme'), docs: [], tags: [] });
+    expect(config.projects[0]).toMatchObject({
+      id: 'acme',
+      root: path.join(directory, 'acme'),
+      docs: [],
+      tags: [],
+    });
     expect(config.server).toMatchObject({ host: '0.0.0.0', port: 9000 });
     expect(loadConfig({ cwd: directory, env: { NOVA_DATA_DIR: '/tmp/x' } }).dataDir).toBe('/tmp/x');
   });
@@ -60,12 +65,19 @@ describe('loadConfig', () => {
   it('refuses duplicate project ids, a bad NOVA_PORT and a missing explicit config file', () => {
     write(
       'nova.config.json',
-      JSON.stringify({ projects: [{ id: 'a', name: 'A', root: '.' }, { id: 'a', name: 'B', root: '.' }] }),
+      JSON.stringify({
+        projects: [
+          { id: 'a', name: 'A', root: '.' },
+          { id: 'a', name: 'B', root: '.' },
+        ],
+      }),
     );
     expect(() => loadConfig({ cwd: directory, env: {} })).toThrow(/used twice/);
     fs.rmSync(path.join(directory, 'nova.config.json'));
     expect(() => loadConfig({ cwd: directory, env: { NOVA_PORT: 'eighty' } })).toThrow(/NOVA_PORT/);
-    expect(() => loadConfig({ cwd: directory, env: {}, configPath: 'missing.json' })).toThrow(/cannot read config file/);
+    expect(() => loadConfig({ cwd: directory, env: {}, configPath: 'missing.json' })).toThrow(
+      /cannot read config file/,
+    );
   });
 
   it('reads YAML config too', () => {

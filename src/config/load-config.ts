@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NovaError } from '../domain/nova-error.ts';
+import { novaConfigSchema, type ModelsConfig, type ProjectConfig, type ServerConfig } from './nova-config.ts';
 import {
-  novaConfigSchema,
-  type ModelsConfig,
-  type ProjectConfig,
-  type ServerConfig,
-} from './nova-config.ts';
-import { formatProblem, parseLocatedDocument, problemsFromZodIssues, type SourceProblem } from './source-problem.ts';
+  formatProblem,
+  parseLocatedDocument,
+  problemsFromZodIssues,
+  type SourceProblem,
+} from './source-problem.ts';
 
 /** The configuration after defaults, environment overrides and path resolution. */
 export interface NovaConfig {
@@ -42,17 +42,23 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
   const explicit = options.configPath ?? options.env.NOVA_CONFIG;
   const configPath = explicit
     ? path.resolve(options.cwd, explicit)
-    : configFileNames.map((name) => path.join(options.cwd, name)).find((candidate) => fs.existsSync(candidate));
+    : configFileNames
+        .map((name) => path.join(options.cwd, name))
+        .find((candidate) => fs.existsSync(candidate));
   let raw: unknown = {};
   if (configPath) {
     let text: string;
     try {
       text = fs.readFileSync(configPath, 'utf8');
     } catch (error) {
-      throw new NovaError('CONFIG_INVALID', `cannot read config file ${configPath}: ${(error as Error).message}`, {
-        details: { path: configPath },
-        cause: error,
-      });
+      throw new NovaError(
+        'CONFIG_INVALID',
+        `cannot read config file ${configPath}: ${(error as Error).message}`,
+        {
+          details: { path: configPath },
+          cause: error,
+        },
+      );
     }
     const document = parseLocatedDocument(text);
     if (document.syntaxProblems.length > 0) {
@@ -96,7 +102,10 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
   if (env.NOVA_PORT) {
     const port = Number(env.NOVA_PORT);
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new NovaError('CONFIG_INVALID', `NOVA_PORT must be a port number from 0 to 65535, got "${env.NOVA_PORT}"`);
+      throw new NovaError(
+        'CONFIG_INVALID',
+        `NOVA_PORT must be a port number from 0 to 65535, got "${env.NOVA_PORT}"`,
+      );
     }
     server.port = port;
   }
@@ -111,7 +120,9 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
   return {
     ...(configPath ? { configPath } : {}),
     baseDir,
-    dataDir: env.NOVA_DATA_DIR ? path.resolve(options.cwd, env.NOVA_DATA_DIR) : path.resolve(baseDir, file.dataDir),
+    dataDir: env.NOVA_DATA_DIR
+      ? path.resolve(options.cwd, env.NOVA_DATA_DIR)
+      : path.resolve(baseDir, file.dataDir),
     agentsDir,
     models: file.models,
     projects: file.projects.map((project) => ({ ...project, root: path.resolve(baseDir, project.root) })),
@@ -120,7 +131,11 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
 }
 
 function configError(problems: readonly SourceProblem[]): NovaError {
-  return new NovaError('CONFIG_INVALID', `invalid configuration:\n${problems.map(formatProblem).join('\n')}`, {
-    details: { problems },
-  });
+  return new NovaError(
+    'CONFIG_INVALID',
+    `invalid configuration:\n${problems.map(formatProblem).join('\n')}`,
+    {
+      details: { problems },
+    },
+  );
 }

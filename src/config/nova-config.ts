@@ -8,7 +8,10 @@ const modelId = z
 const providerSettings = z
   .object({
     /** Name of the environment variable holding the API key. */
-    apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name').optional(),
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
     /** For OpenAI-compatible servers (Ollama, llama.cpp, vLLM, LM Studio) and proxies. */
     baseUrl: z.url().optional(),
   })

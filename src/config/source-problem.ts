@@ -25,7 +25,11 @@ export interface LocatedDocument {
 
 export function parseLocatedDocument(text: string, firstLine = 1): LocatedDocument {
   const lineCounter = new LineCounter();
-  const document: Document.Parsed = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const document: Document.Parsed = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+  });
   const toLine = (offset: number): number => lineCounter.linePos(offset).line + firstLine - 1;
   const syntaxProblems = document.errors.map((error) => ({
     line: toLine(error.pos[0]),
@@ -44,7 +48,9 @@ export function parseLocatedDocument(text: string, firstLine = 1): LocatedDocume
         const items = (node as { items: unknown[] }).items;
         let next: unknown;
         if (isMap(node)) {
-          const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+          const pair = node.items.find(
+            (item) => isPair(item) && isScalar(item.key) && item.key.value === key,
+          );
           if (!pair) break;
           const keyRange = isNode(pair.key) ? pair.key.range : undefined;
           if (keyRange) line = toLine(keyRange[0]);

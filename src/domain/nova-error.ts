@@ -30,7 +30,11 @@ export class NovaError extends Error {
   readonly code: NovaErrorCode;
   readonly details: NovaErrorDetails;
 
-  constructor(code: NovaErrorCode, message: string, options: { details?: NovaErrorDetails; cause?: unknown } = {}) {
+  constructor(
+    code: NovaErrorCode,
+    message: string,
+    options: { details?: NovaErrorDetails; cause?: unknown } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = options.details ?? {};

@@ -7,7 +7,12 @@ export interface ApprovalRequest {
   readonly reason: string;
   readonly createdAt: string;
   readonly expiresAt: string;
-  readonly decision?: { readonly approved: boolean; readonly by: string; readonly at: string; readonly reason?: string };
+  readonly decision?: {
+    readonly approved: boolean;
+    readonly by: string;
+    readonly at: string;
+    readonly reason?: string;
+  };
 }
 
 export interface ApprovalStore {

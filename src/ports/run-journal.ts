@@ -24,7 +24,7 @@ export interface StepCompletion {
   readonly durationMs: number;
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
-  readonly usage?: import('../domain/usage.ts').TokenUsage;
+  readonly usage?: TokenUsage;
 }
 
 /**

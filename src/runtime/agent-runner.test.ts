@@ -62,7 +62,13 @@ const writeTool: Tool = defineTool({
   },
 });
 
-function agent(overrides: { tools?: string[]; effects?: AgentDefinition['policy']['effects']; budget?: Partial<Budget> } = {}): AgentDefinition {
+function agent(
+  overrides: {
+    tools?: string[];
+    effects?: AgentDefinition['policy']['effects'];
+    budget?: Partial<Budget>;
+  } = {},
+): AgentDefinition {
   return {
     name: 'assistant',
     title: 'Assistant',
@@ -100,7 +106,11 @@ function setup() {
     clock,
     owner: 'test:1:a',
     tools,
-    toModelToolSpec: (tool) => ({ name: tool.name, description: tool.description, inputSchema: z.toJSONSchema(tool.inputSchema) }),
+    toModelToolSpec: (tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: z.toJSONSchema(tool.inputSchema),
+    }),
   };
   return { journal, dependencies };
 }
@@ -115,9 +125,19 @@ const call = (input: unknown, name = 'notes_search', extra: Partial<ModelToolCal
 describe('runAgent', () => {
   it('answers after a tool call and journals each step with its input and output', async () => {
     const { journal, dependencies } = setup();
-    const model = scriptedModel([{ toolCalls: [call({ query: 'welcome' })] }, { text: 'Your note says hi.' }]);
+    const model = scriptedModel([
+      { toolCalls: [call({ query: 'welcome' })] },
+      { text: 'Your note says hi.' },
+    ]);
     const events: RunEvent[] = [];
-    const run = await runAgent(dependencies, { runId: 'run_1', task, agent: agent(), model, projects: [], onEvent: (event) => events.push(event) });
+    const run = await runAgent(dependencies, {
+      runId: 'run_1',
+      task,
+      agent: agent(),
+      model,
+      projects: [],
+      onEvent: (event) => events.push(event),
+    });
 
     expect(run.status).toBe('succeeded');
     expect(run.outcome?.output).toBe('Your note says hi.');
@@ -147,7 +167,9 @@ describe('runAgent', () => {
 
   it('journals only the new messages of each model call, so steps do not grow with the conversation', async () => {
     const { journal, dependencies } = setup();
-    const turns: Turn[] = Array.from({ length: 6 }, (_, index) => ({ toolCalls: [call({ query: `q${index}` })] }));
+    const turns: Turn[] = Array.from({ length: 6 }, (_, index) => ({
+      toolCalls: [call({ query: `q${index}` })],
+    }));
     const model = scriptedModel([...turns, { text: 'done' }]);
     await runAgent(dependencies, { runId: 'run_1', task, agent: agent(), model, projects: [] });
     const modelSteps = (await journal.listSteps('run_1')).filter((step) => step.kind === 'model-call');
@@ -167,10 +189,18 @@ describe('runAgent', () => {
     const run = await runAgent(dependencies, { runId: 'run_1', task, agent: agent(), model, projects: [] });
     expect(run.status).toBe('succeeded');
     const toolResults = model.requests.slice(1).map((request) => request.messages.at(-1));
-    expect(toolResults[0]).toMatchObject({ results: [{ isError: true, output: expect.stringContaining('query: Invalid input') }] });
-    expect(toolResults[1]).toMatchObject({ results: [{ isError: true, output: expect.stringContaining('not valid JSON') }] });
+    expect(toolResults[0]).toMatchObject({
+      results: [{ isError: true, output: expect.stringContaining('query: Invalid input') }],
+    });
+    expect(toolResults[1]).toMatchObject({
+      results: [{ isError: true, output: expect.stringContaining('not valid JSON') }],
+    });
     const steps = await journal.listSteps('run_1');
-    expect(steps.filter((step) => step.kind === 'tool-call').map((step) => step.status)).toEqual(['failed', 'failed', 'succeeded']);
+    expect(steps.filter((step) => step.kind === 'tool-call').map((step) => step.status)).toEqual([
+      'failed',
+      'failed',
+      'succeeded',
+    ]);
   });
 
   it('fails the run when the model keeps making bad tool calls', async () => {
@@ -185,7 +215,10 @@ describe('runAgent', () => {
       projects: [],
     });
     expect(run.status).toBe('failed');
-    expect(run.error).toMatchObject({ code: 'TOOL_ERROR', message: expect.stringContaining('3 failing tool calls') });
+    expect(run.error).toMatchObject({
+      code: 'TOOL_ERROR',
+      message: expect.stringContaining('3 failing tool calls'),
+    });
   });
 
   it('refuses a tool the policy does not allow, whatever the model asks, and never runs it', async () => {
@@ -193,12 +226,21 @@ describe('runAgent', () => {
     counter.executions = 0;
     const model = scriptedModel([{ toolCalls: [call({ text: 'pwned' }, 'notes_add')] }, { text: 'sorry' }]);
     // notes_add is listed but its `write` effect is not allowed: it is neither offered nor run.
-    const run = await runAgent(dependencies, { runId: 'run_1', task, agent: agent({ effects: ['read'] }), model, projects: [] });
+    const run = await runAgent(dependencies, {
+      runId: 'run_1',
+      task,
+      agent: agent({ effects: ['read'] }),
+      model,
+      projects: [],
+    });
     expect(run.status).toBe('succeeded');
     expect(counter.executions).toBe(0);
     expect(model.requests[0]?.tools.map((tool) => tool.name)).toEqual(['notes_search']);
     const refused = (await journal.listSteps('run_1'))[1];
-    expect(refused).toMatchObject({ status: 'failed', error: { code: 'TOOL_ERROR', message: expect.stringContaining('may not cause') } });
+    expect(refused).toMatchObject({
+      status: 'failed',
+      error: { code: 'TOOL_ERROR', message: expect.stringContaining('may not cause') },
+    });
   });
 
   it('stops at the step budget and the token budget with a clear error', async () => {
@@ -211,7 +253,10 @@ describe('runAgent', () => {
       model: scriptedModel([loop, loop, loop]),
       projects: [],
     });
-    expect(steps.error).toMatchObject({ code: 'BUDGET_EXCEEDED', message: expect.stringContaining('step budget of 3') });
+    expect(steps.error).toMatchObject({
+      code: 'BUDGET_EXCEEDED',
+      message: expect.stringContaining('step budget of 3'),
+    });
     const tokens = await runAgent(dependencies, {
       runId: 'run_2',
       task,
@@ -219,19 +264,34 @@ describe('runAgent', () => {
       model: scriptedModel([{ ...loop, usage: 100 }]),
       projects: [],
     });
-    expect(tokens.error).toMatchObject({ code: 'BUDGET_EXCEEDED', message: expect.stringContaining('token budget of 150') });
+    expect(tokens.error).toMatchObject({
+      code: 'BUDGET_EXCEEDED',
+      message: expect.stringContaining('token budget of 150'),
+    });
   });
 
   it('cancels a run whose caller aborts, and enforces the wall-time budget', async () => {
     const { journal, dependencies } = setup();
     const hang: Turn = (request) =>
-      new Promise((_, reject) => request.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+      new Promise((_, reject) =>
+        request.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
     const controller = new AbortController();
-    const pending = runAgent(dependencies, { runId: 'run_1', task, agent: agent(), model: scriptedModel([hang]), projects: [], signal: controller.signal });
+    const pending = runAgent(dependencies, {
+      runId: 'run_1',
+      task,
+      agent: agent(),
+      model: scriptedModel([hang]),
+      projects: [],
+      signal: controller.signal,
+    });
     setTimeout(() => controller.abort(), 20);
     const cancelled = await pending;
     expect(cancelled.status).toBe('cancelled');
-    expect((await journal.listSteps('run_1'))[0]).toMatchObject({ status: 'failed', error: { code: 'CANCELLED' } });
+    expect((await journal.listSteps('run_1'))[0]).toMatchObject({
+      status: 'failed',
+      error: { code: 'CANCELLED' },
+    });
 
     const slow = await runAgent(dependencies, {
       runId: 'run_2',
@@ -240,7 +300,10 @@ describe('runAgent', () => {
       model: scriptedModel([hang]),
       projects: [],
     });
-    expect(slow.error).toMatchObject({ code: 'BUDGET_EXCEEDED', message: expect.stringContaining('wall-time') });
+    expect(slow.error).toMatchObject({
+      code: 'BUDGET_EXCEEDED',
+      message: expect.stringContaining('wall-time'),
+    });
   });
 
   it('nudges the model after an empty reply and records a model failure as the run error', async () => {
@@ -257,7 +320,16 @@ describe('runAgent', () => {
     const failing = scriptedModel([
       () => Promise.reject(new NovaError('MODEL_ERROR', 'openai:gpt-4o-mini failed after 3 attempts: 503')),
     ]);
-    const failed = await runAgent(dependencies, { runId: 'run_2', task, agent: agent(), model: failing, projects: [] });
-    expect(failed).toMatchObject({ status: 'failed', error: { code: 'MODEL_ERROR', message: expect.stringContaining('503') } });
+    const failed = await runAgent(dependencies, {
+      runId: 'run_2',
+      task,
+      agent: agent(),
+      model: failing,
+      projects: [],
+    });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: { code: 'MODEL_ERROR', message: expect.stringContaining('503') },
+    });
   });
 });

@@ -12,7 +12,6 @@ import { evaluateToolAccess } from '../policy/tool-access.ts';
 import type {
   ChatModel,
   ModelMessage,
-
   ModelToolCall,
   ModelToolResult,
   ModelToolSpec,
@@ -54,7 +53,10 @@ export interface AgentRunRequest {
  * tool call is journaled as a step when it starts and when it ends. Failures end the run with a
  * recorded error; only a failing journal makes this throw.
  */
-export async function runAgent(dependencies: AgentRunnerDependencies, request: AgentRunRequest): Promise<Run> {
+export async function runAgent(
+  dependencies: AgentRunnerDependencies,
+  request: AgentRunRequest,
+): Promise<Run> {
   return new AgentRun(dependencies, request).execute();
 }
 
@@ -76,7 +78,10 @@ class AgentRun {
     this.#budget = tightenBudget(request.agent.policy.budget, request.task.constraints.budget);
     this.#tools = request.agent.policy.tools
       .map((name) => dependencies.tools.get(name))
-      .filter((tool): tool is Tool => tool !== undefined && evaluateToolAccess(request.agent.name, request.agent.policy, tool).allowed);
+      .filter(
+        (tool): tool is Tool =>
+          tool !== undefined && evaluateToolAccess(request.agent.name, request.agent.policy, tool).allowed,
+      );
     this.#startedAtMs = dependencies.clock.now();
   }
 
@@ -112,7 +117,9 @@ class AgentRun {
     }
 
     const status = outcome ? 'succeeded' : failure?.code === 'CANCELLED' ? 'cancelled' : 'failed';
-    const error: RunError | undefined = failure ? { code: failure.code, message: failure.message } : undefined;
+    const error: RunError | undefined = failure
+      ? { code: failure.code, message: failure.message }
+      : undefined;
     const endedAt = new Date(clock.now()).toISOString();
     await journal.completeRun(runId, {
       status,
@@ -121,8 +128,21 @@ class AgentRun {
       ...(outcome ? { outcome } : {}),
       ...(error ? { error } : {}),
     });
-    this.#emit({ type: 'run-end', runId, status, ...(outcome ? { outcome } : {}), ...(error ? { error } : {}) });
-    return { ...run, status, endedAt, usage: this.#usage, ...(outcome ? { outcome } : {}), ...(error ? { error } : {}) };
+    this.#emit({
+      type: 'run-end',
+      runId,
+      status,
+      ...(outcome ? { outcome } : {}),
+      ...(error ? { error } : {}),
+    });
+    return {
+      ...run,
+      status,
+      endedAt,
+      usage: this.#usage,
+      ...(outcome ? { outcome } : {}),
+      ...(error ? { error } : {}),
+    };
   }
 
   /** Ties the caller's signal and the wall-time budget to one internal abort. */
@@ -190,7 +210,12 @@ class AgentRun {
           onTextDelta: (delta) => this.#emit({ type: 'text-delta', runId: this.#request.runId, delta }),
         });
         return {
-          output: { text: answer.text, toolCalls: answer.toolCalls, finishReason: answer.finishReason, modelId: answer.modelId },
+          output: {
+            text: answer.text,
+            toolCalls: answer.toolCalls,
+            finishReason: answer.finishReason,
+            modelId: answer.modelId,
+          },
           usage: answer.usage,
           value: answer,
         };
@@ -244,7 +269,9 @@ class AgentRun {
       return { toolCallId: call.id, toolName: call.name, output: `Error: ${message}`, isError: true };
     };
     if (call.parseError !== undefined) {
-      return fail(`the arguments are not valid JSON (${call.parseError}). Send a JSON object matching the tool's schema.`);
+      return fail(
+        `the arguments are not valid JSON (${call.parseError}). Send a JSON object matching the tool's schema.`,
+      );
     }
     const tool = this.#dependencies.tools.get(call.name);
     if (!tool || !agent.policy.tools.includes(call.name)) {
@@ -252,7 +279,9 @@ class AgentRun {
       const reason = tool
         ? evaluateToolAccess(agent.name, agent.policy, tool)
         : { allowed: false as const, reason: `there is no tool named "${call.name}"` };
-      return fail(`${reason.allowed ? '' : reason.reason}. Available tools: ${offered.join(', ') || 'none'}.`);
+      return fail(
+        `${reason.allowed ? '' : reason.reason}. Available tools: ${offered.join(', ') || 'none'}.`,
+      );
     }
     const access = evaluateToolAccess(agent.name, agent.policy, tool);
     if (!access.allowed) return fail(access.reason);
@@ -323,7 +352,15 @@ class AgentRun {
     this.#seq += 1;
     const seq = this.#seq;
     const startedMs = clock.now();
-    const started: Step = { runId, seq, kind, name, status: 'started', input, startedAt: new Date(startedMs).toISOString() };
+    const started: Step = {
+      runId,
+      seq,
+      kind,
+      name,
+      status: 'started',
+      input,
+      startedAt: new Date(startedMs).toISOString(),
+    };
     await journal.startStep(started);
     this.#emit({ type: 'step-start', runId, step: started });
     try {
@@ -363,4 +400,3 @@ class AgentRun {
     }
   }
 }
-

@@ -17,7 +17,9 @@ function cli(args: string[], env: Record<string, string> = {}) {
 
 describe('nova CLI, end to end', () => {
   it('asks the assistant with a scripted model: the answer after a tool call, both steps in runs show', async () => {
-    const asked = await cli(['ask', 'hello, what can you do?', '--agent', 'assistant'], { NOVA_MODEL: helloModel });
+    const asked = await cli(['ask', 'hello, what can you do?', '--agent', 'assistant'], {
+      NOVA_MODEL: helloModel,
+    });
     expect(asked.stderr).toContain('→ notes_search');
     expect(asked.code, asked.stderr).toBe(0);
     expect(asked.stdout).toMatch(/scripted/i);
@@ -32,17 +34,27 @@ describe('nova CLI, end to end', () => {
     expect(shown.stdout).toMatch(/#3 ✓ model-call scripted:/);
     expect(shown.stdout).toContain('"query":"welcome"');
 
-    const json = JSON.parse((await cli(['runs', 'show', runId!, '--json'])).stdout) as { steps: unknown[]; run: { id: string } };
+    const json = JSON.parse((await cli(['runs', 'show', runId!, '--json'])).stdout) as {
+      steps: unknown[];
+      run: { id: string };
+    };
     expect(json.run.id).toBe(runId);
     expect(json.steps).toHaveLength(3);
-    const listed = JSON.parse((await cli(['runs', 'list', '--json'])).stdout) as { runs: Array<{ id: string }> };
+    const listed = JSON.parse((await cli(['runs', 'list', '--json'])).stdout) as {
+      runs: Array<{ id: string }>;
+    };
     expect(listed.runs.map((run) => run.id)).toContain(runId);
   });
 
   it('gives --json output a script can read', async () => {
     const asked = await cli(['ask', 'hello', '--json'], { NOVA_MODEL: helloModel });
     expect(asked.code).toBe(0);
-    const result = JSON.parse(asked.stdout) as { status: string; agent: string; steps: number; output: string };
+    const result = JSON.parse(asked.stdout) as {
+      status: string;
+      agent: string;
+      steps: number;
+      output: string;
+    };
     expect(result).toMatchObject({ status: 'succeeded', agent: 'assistant', steps: 3 });
     expect(result.output).toMatch(/scripted/i);
   });
@@ -105,10 +117,16 @@ describe('nova CLI, end to end', () => {
     fs.writeFileSync(
       script,
       JSON.stringify({
-        responses: [{ toolCalls: [{ name: 'notes_search', args: { query: 'x' } }] }, { delayMs: 60_000, text: 'too late' }],
+        responses: [
+          { toolCalls: [{ name: 'notes_search', args: { query: 'x' } }] },
+          { delayMs: 60_000, text: 'too late' },
+        ],
       }),
     );
-    const child = spawnCli(['ask', 'take your time', '--agent', 'assistant'], { cwd: workspace.dir, env: { NOVA_MODEL: `scripted:${script}` } });
+    const child = spawnCli(['ask', 'take your time', '--agent', 'assistant'], {
+      cwd: workspace.dir,
+      env: { NOVA_MODEL: `scripted:${script}` },
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitFor(() => stderr.includes('✓ notes_search'), 20_000, 'the tool call to finish');
@@ -117,7 +135,10 @@ describe('nova CLI, end to end', () => {
     await new Promise((resolve) => child.once('close', resolve));
 
     const shown = await cli(['runs', 'show', runId!, '--json']);
-    const { run, steps } = JSON.parse(shown.stdout) as { run: { status: string }; steps: Array<{ seq: number; status: string }> };
+    const { run, steps } = JSON.parse(shown.stdout) as {
+      run: { status: string };
+      steps: Array<{ seq: number; status: string }>;
+    };
     expect(run.status).toBe('interrupted');
     expect(steps.map((step) => step.status)).toEqual(['succeeded', 'succeeded', 'started']);
     expect((await cli(['runs', 'show', runId!])).stdout).toContain('did not finish');
@@ -126,10 +147,16 @@ describe('nova CLI, end to end', () => {
   it('doctor reports each part and whether the model answers', async () => {
     const doctor = await cli(['doctor', '--json'], { NOVA_MODEL: helloModel });
     expect(doctor.code).toBe(0);
-    const { checks } = JSON.parse(doctor.stdout) as { checks: Array<{ name: string; status: string; detail: string }> };
-    expect(checks.map((check) => check.name)).toEqual(expect.arrayContaining(['config', 'data', 'journal', 'agents', 'model']));
+    const { checks } = JSON.parse(doctor.stdout) as {
+      checks: Array<{ name: string; status: string; detail: string }>;
+    };
+    expect(checks.map((check) => check.name)).toEqual(
+      expect.arrayContaining(['config', 'data', 'journal', 'agents', 'model']),
+    );
     expect(checks.find((check) => check.name === 'model')).toMatchObject({ status: 'ok' });
-    const broken = await cli(['doctor'], { NOVA_MODEL: `scripted:${path.join(workspace.dir, 'missing.json')}` });
+    const broken = await cli(['doctor'], {
+      NOVA_MODEL: `scripted:${path.join(workspace.dir, 'missing.json')}`,
+    });
     expect(broken.code).toBe(3);
     expect(broken.stdout).toMatch(/✗ model/);
   });

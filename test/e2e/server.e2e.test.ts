@@ -48,12 +48,18 @@ describe('nova start, end to end', () => {
   });
 
   it('runs a task over HTTP and streams its events', async () => {
-    const created = await request('/v1/tasks', { method: 'POST', body: JSON.stringify({ text: 'hello', agent: 'assistant' }) });
+    const created = await request('/v1/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ text: 'hello', agent: 'assistant' }),
+    });
     expect(created.status).toBe(202);
     const { runId } = (await created.json()) as { runId: string };
     const events = await (await request(`/v1/runs/${runId}/events`)).text();
     expect(events).toContain('event: run-end');
-    const { run, steps } = (await (await request(`/v1/runs/${runId}`)).json()) as { run: { status: string }; steps: unknown[] };
+    const { run, steps } = (await (await request(`/v1/runs/${runId}`)).json()) as {
+      run: { status: string };
+      steps: unknown[];
+    };
     expect(run.status).toBe('succeeded');
     expect(steps).toHaveLength(3);
   });
@@ -62,7 +68,9 @@ describe('nova start, end to end', () => {
     const response = await request('/v1/tasks', { method: 'POST', body: '{"text": "unterminated' });
     expect(response.status).toBe(400);
     const text = await response.text();
-    expect(JSON.parse(text)).toEqual({ error: { code: 'BAD_REQUEST', message: 'the body is not valid JSON' } });
+    expect(JSON.parse(text)).toEqual({
+      error: { code: 'BAD_REQUEST', message: 'the body is not valid JSON' },
+    });
     expect(text).not.toContain('    at ');
     expect((await fetch(`${baseUrl}/v1/agents`)).status).toBe(401);
   });
@@ -71,9 +79,15 @@ describe('nova start, end to end', () => {
     const source = fs.readFileSync(path.join(repoRoot, 'agents/translator.md'), 'utf8');
     fs.writeFileSync(
       path.join(workspace.dir, 'agents/interpreter.md'),
-      source.replace(/^name: translator$/m, 'name: interpreter').replace(/^title: .*$/m, 'title: Interpreter'),
+      source
+        .replace(/^name: translator$/m, 'name: interpreter')
+        .replace(/^title: .*$/m, 'title: Interpreter'),
     );
-    await waitFor(async () => (await request('/v1/agents/interpreter')).status === 200, 10_000, 'the new agent to load');
+    await waitFor(
+      async () => (await request('/v1/agents/interpreter')).status === 200,
+      10_000,
+      'the new agent to load',
+    );
     const agent = (await (await request('/v1/agents/interpreter')).json()) as { agent: { title: string } };
     expect(agent.agent.title).toBe('Interpreter');
   });

@@ -10,7 +10,9 @@ import { NovaError } from '../../src/domain/nova-error.ts';
 import type { ChatModel, ModelRequest, ModelResponse, ModelResolver } from '../../src/ports/chat-model.ts';
 import { defineTool, type Tool } from '../../src/tools/tool.ts';
 
-export type TestTurn = Partial<Pick<ModelResponse, 'text' | 'toolCalls'>> | ((request: ModelRequest) => Promise<Partial<ModelResponse>>);
+export type TestTurn =
+  | Partial<Pick<ModelResponse, 'text' | 'toolCalls'>>
+  | ((request: ModelRequest) => Promise<Partial<ModelResponse>>);
 
 export function testAgent(name: string, overrides: Partial<AgentDefinition['policy']> = {}): AgentDefinition {
   return {
@@ -42,7 +44,14 @@ export const searchTool: Tool = defineTool({
 });
 
 /** A NovaApp over in-memory adapters; every run plays `turns` from the start. */
-export async function createTestApp(options: { turns?: TestTurn[]; agents?: AgentDefinition[]; projects?: ProjectEntry[]; model?: boolean } = {}) {
+export async function createTestApp(
+  options: {
+    turns?: TestTurn[];
+    agents?: AgentDefinition[];
+    projects?: ProjectEntry[];
+    model?: boolean;
+  } = {},
+) {
   const turns = options.turns ?? [{ text: 'hello from the test model' }];
   const agents = options.agents ?? [testAgent('assistant'), testAgent('translator', { tools: [] })];
   const journal = new InMemoryRunJournal();
@@ -54,7 +63,8 @@ export async function createTestApp(options: { turns?: TestTurn[]; agents?: Agen
   await catalog.reload();
   const models: ModelResolver = {
     resolve(modelId) {
-      if (options.model === false) throw new NovaError('MODEL_NOT_CONFIGURED', 'no model configured; set NOVA_MODEL');
+      if (options.model === false)
+        throw new NovaError('MODEL_NOT_CONFIGURED', 'no model configured; set NOVA_MODEL');
       let call = 0;
       const model: ChatModel = {
         id: modelId ?? 'test:model',
@@ -83,7 +93,11 @@ export async function createTestApp(options: { turns?: TestTurn[]; agents?: Agen
     journal,
     models,
     tools: { get: (name) => tools.get(name), list: () => [...tools.values()] },
-    toModelToolSpec: (tool) => ({ name: tool.name, description: tool.description, inputSchema: z.toJSONSchema(tool.inputSchema) }),
+    toModelToolSpec: (tool) => ({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: z.toJSONSchema(tool.inputSchema),
+    }),
     projects: new ProjectRegistry(options.projects ?? []),
     events: new InProcessRunEventBus(),
     clock: { now: () => Date.now(), sleep: () => Promise.resolve() },

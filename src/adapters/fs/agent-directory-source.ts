@@ -21,10 +21,14 @@ export class AgentDirectorySource implements AgentSource {
     try {
       entries = (await fs.promises.readdir(this.location)).filter((entry) => entry.endsWith('.md')).sort();
     } catch (error) {
-      throw new NovaError('CONFIG_INVALID', `cannot read the agents folder ${this.location}: ${(error as Error).message}`, {
-        details: { path: this.location },
-        cause: error,
-      });
+      throw new NovaError(
+        'CONFIG_INVALID',
+        `cannot read the agents folder ${this.location}: ${(error as Error).message}`,
+        {
+          details: { path: this.location },
+          cause: error,
+        },
+      );
     }
     const agents: AgentDefinition[] = [];
     const problems: SourceProblem[] = [];
@@ -37,7 +41,13 @@ export class AgentDirectorySource implements AgentSource {
         } catch (error) {
           // A file deleted between readdir and readFile is simply gone.
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-          problems.push({ file, line: 1, field: '', message: `cannot read: ${(error as Error).message}`, severity: 'error' });
+          problems.push({
+            file,
+            line: 1,
+            field: '',
+            message: `cannot read: ${(error as Error).message}`,
+            severity: 'error',
+          });
           return;
         }
         const parsed = parseAgentFile(text, file, { availableTools: this.#availableTools });

@@ -9,7 +9,8 @@ export class InMemoryRunJournal implements RunJournal {
   readonly #steps = new Map<string, Map<number, Step>>();
 
   createRun(run: Run): Promise<void> {
-    if (this.#runs.has(run.id)) return Promise.reject(new NovaError('CONFLICT', `run ${run.id} already exists`));
+    if (this.#runs.has(run.id))
+      return Promise.reject(new NovaError('CONFLICT', `run ${run.id} already exists`));
     this.#runs.set(run.id, structuredClone(run));
     this.#steps.set(run.id, new Map());
     return Promise.resolve();

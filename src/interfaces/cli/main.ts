@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createNova, type Nova } from '../../composition/create-nova.ts';
 import { NovaError, toNovaError } from '../../domain/nova-error.ts';
-import { runStatuses, type RunStatus } from '../../domain/run.ts';
+import { runStatuses } from '../../domain/run.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import { agentsCommands } from './commands/agents-command.ts';
 import { askCommand } from './commands/ask-command.ts';
@@ -22,7 +22,7 @@ export interface CommandContext {
 }
 
 export const runStatusOption = (): Option =>
-  new Option('--status <status>', 'only runs with this status').choices(runStatuses as readonly RunStatus[] as string[]);
+  new Option('--status <status>', 'only runs with this status').choices(runStatuses);
 
 /** Runs the `nova` CLI with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
@@ -31,7 +31,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const program = new Command('nova')
     .description('Nova: a self-hosted personal multi-agent AI system')
     .version('0.1.0', '-v, --version')
-    .option('-c, --config <file>', 'config file (default: NOVA_CONFIG, or nova.config.json|yaml in this folder)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: NOVA_CONFIG, or nova.config.json|yaml in this folder)',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.writeOut(text), writeErr: (text) => io.writeError(text) });
@@ -46,7 +49,13 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     },
     setExitCode: (code) => (exitCode = code),
   };
-  for (const command of [askCommand(context), agentsCommands(context), runsCommands(context), doctorCommand(context), startCommand(context)]) {
+  for (const command of [
+    askCommand(context),
+    agentsCommands(context),
+    runsCommands(context),
+    doctorCommand(context),
+    startCommand(context),
+  ]) {
     program.addCommand(command);
   }
   program.hook('preAction', (_program, action) => {

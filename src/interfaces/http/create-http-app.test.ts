@@ -24,23 +24,37 @@ describe('HTTP API', () => {
 
   it('lists agents and shows one; an unknown agent is a 404 with a hint', async () => {
     const { http } = await setup();
-    const list = (await (await http.request('/v1/agents', { headers: auth })).json()) as { agents: { name: string }[] };
+    const list = (await (await http.request('/v1/agents', { headers: auth })).json()) as {
+      agents: { name: string }[];
+    };
     expect(list.agents.map((agent) => agent.name)).toEqual(['assistant', 'translator']);
     expect((await http.request('/v1/agents/translator', { headers: auth })).status).toBe(200);
     const missing = await http.request('/v1/agents/asistant', { headers: auth });
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ error: { message: expect.stringContaining('Did you mean "assistant"') } });
+    expect(await missing.json()).toMatchObject({
+      error: { message: expect.stringContaining('Did you mean "assistant"') },
+    });
   });
 
   it('creates a task, and the run can be fetched with its steps', async () => {
     const { http } = await setup();
-    const created = await http.request('/v1/tasks', { method: 'POST', headers: json, body: JSON.stringify({ text: 'hi', wait: true }) });
+    const created = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'hi', wait: true }),
+    });
     expect(created.status).toBe(200);
-    const { run } = (await created.json()) as { run: { id: string; status: string; outcome: { output: string } } };
+    const { run } = (await created.json()) as {
+      run: { id: string; status: string; outcome: { output: string } };
+    };
     expect(run).toMatchObject({ status: 'succeeded', outcome: { output: 'hello from the test model' } });
-    const fetched = (await (await http.request(`/v1/runs/${run.id}`, { headers: auth })).json()) as { steps: unknown[] };
+    const fetched = (await (await http.request(`/v1/runs/${run.id}`, { headers: auth })).json()) as {
+      steps: unknown[];
+    };
     expect(fetched.steps).toHaveLength(1);
-    const listed = (await (await http.request('/v1/runs?limit=5&status=succeeded', { headers: auth })).json()) as { runs: unknown[] };
+    const listed = (await (
+      await http.request('/v1/runs?limit=5&status=succeeded', { headers: auth })
+    ).json()) as { runs: unknown[] };
     expect(listed.runs).toHaveLength(1);
   });
 
@@ -48,12 +62,28 @@ describe('HTTP API', () => {
     const { http } = await setup();
     const cases: Array<[RequestInit, number, string]> = [
       [{ method: 'POST', headers: json, body: '{"text": ' }, 400, 'not valid JSON'],
-      [{ method: 'POST', headers: json, body: JSON.stringify({ text: '' }) }, 400, 'text: must say what you want done'],
+      [
+        { method: 'POST', headers: json, body: JSON.stringify({ text: '' }) },
+        400,
+        'text: must say what you want done',
+      ],
       [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x', agent: 42 }) }, 400, 'agent:'],
       [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x', colour: 'red' }) }, 400, 'colour'],
-      [{ method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: 'hi' }, 400, 'Content-Type: application/json'],
-      [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x'.repeat(20_000) }) }, 413, 'larger than'],
-      [{ method: 'POST', headers: json, body: JSON.stringify({ text: 'x', agent: 'nobody' }) }, 404, 'unknown agent'],
+      [
+        { method: 'POST', headers: { ...auth, 'Content-Type': 'text/plain' }, body: 'hi' },
+        400,
+        'Content-Type: application/json',
+      ],
+      [
+        { method: 'POST', headers: json, body: JSON.stringify({ text: 'x'.repeat(20_000) }) },
+        413,
+        'larger than',
+      ],
+      [
+        { method: 'POST', headers: json, body: JSON.stringify({ text: 'x', agent: 'nobody' }) },
+        404,
+        'unknown agent',
+      ],
     ];
     for (const [init, status, message] of cases) {
       const response = await http.request('/v1/tasks', init);
@@ -69,9 +99,15 @@ describe('HTTP API', () => {
 
   it('says how to configure a model when none is', async () => {
     const { http } = await setup({ model: false });
-    const response = await http.request('/v1/tasks', { method: 'POST', headers: json, body: JSON.stringify({ text: 'hi' }) });
+    const response = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'hi' }),
+    });
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ error: { code: 'MODEL_NOT_CONFIGURED', message: expect.stringContaining('NOVA_MODEL') } });
+    expect(await response.json()).toMatchObject({
+      error: { code: 'MODEL_NOT_CONFIGURED', message: expect.stringContaining('NOVA_MODEL') },
+    });
   });
 
   it('streams a run as server-sent events, from start to end', async () => {
@@ -86,7 +122,11 @@ describe('HTTP API', () => {
         { text: 'streamed answer' },
       ],
     });
-    const created = await http.request('/v1/tasks', { method: 'POST', headers: json, body: JSON.stringify({ text: 'hi' }) });
+    const created = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'hi' }),
+    });
     expect(created.status).toBe(202);
     const { runId, links } = (await created.json()) as { runId: string; links: { events: string } };
     expect(links.events).toBe(`/v1/runs/${runId}/events`);
@@ -95,7 +135,16 @@ describe('HTTP API', () => {
     release();
     const body = await stream.text();
     const events = [...body.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
-    expect(events).toEqual(['step-start', 'step-end', 'step-start', 'step-end', 'step-start', 'text-delta', 'step-end', 'run-end']);
+    expect(events).toEqual([
+      'step-start',
+      'step-end',
+      'step-start',
+      'step-end',
+      'step-start',
+      'text-delta',
+      'step-end',
+      'run-end',
+    ]);
     expect(body).toContain('streamed answer');
 
     // A finished run streams its journal and ends at once.

@@ -41,18 +41,26 @@ function digest(value: string): Buffer {
 
 function errorBody(error: NovaError): { error: { code: string; message: string; details?: unknown } } {
   // Details of internal errors may hold paths or driver output; clients get the message only.
-  const exposeDetails = error.code !== 'INTERNAL' && error.code !== 'STORAGE_ERROR' && Object.keys(error.details).length > 0;
-  return { error: { code: error.code, message: error.message, ...(exposeDetails ? { details: error.details } : {}) } };
+  const exposeDetails =
+    error.code !== 'INTERNAL' && error.code !== 'STORAGE_ERROR' && Object.keys(error.details).length > 0;
+  return {
+    error: { code: error.code, message: error.message, ...(exposeDetails ? { details: error.details } : {}) },
+  };
 }
 
 function zodProblems(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`).join('; ');
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
+    .join('; ');
 }
 
 async function readJson(context: Context): Promise<unknown> {
   const type = context.req.header('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
-    throw new NovaError('BAD_REQUEST', `send the body as JSON with "Content-Type: application/json" (got "${type || 'none'}")`);
+    throw new NovaError(
+      'BAD_REQUEST',
+      `send the body as JSON with "Content-Type: application/json" (got "${type || 'none'}")`,
+    );
   }
   try {
     return await context.req.json();
@@ -73,7 +81,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   });
   http.notFound((context) =>
     context.json(
-      errorBody(new NovaError('NOT_FOUND', `no route ${context.req.method} ${context.req.path}; see the README for the API`)),
+      errorBody(
+        new NovaError(
+          'NOT_FOUND',
+          `no route ${context.req.method} ${context.req.path}; see the README for the API`,
+        ),
+      ),
       404,
     ),
   );
@@ -85,7 +98,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     if (!match?.[1] || !timingSafeEqual(digest(match[1]), expectedToken)) {
       context.header('WWW-Authenticate', 'Bearer');
       return context.json(
-        errorBody(new NovaError('UNAUTHORIZED', 'missing or wrong bearer token; send "Authorization: Bearer <token>" (the token is in the data folder, file api-token)')),
+        errorBody(
+          new NovaError(
+            'UNAUTHORIZED',
+            'missing or wrong bearer token; send "Authorization: Bearer <token>" (the token is in the data folder, file api-token)',
+          ),
+        ),
         401,
       );
     }
@@ -96,7 +114,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     bodyLimit({
       maxSize: options.maxBodyBytes,
       onError: (context) =>
-        context.json(errorBody(new NovaError('PAYLOAD_TOO_LARGE', `the body is larger than ${options.maxBodyBytes} bytes`)), 413),
+        context.json(
+          errorBody(
+            new NovaError('PAYLOAD_TOO_LARGE', `the body is larger than ${options.maxBodyBytes} bytes`),
+          ),
+          413,
+        ),
     }),
   );
 
@@ -150,14 +173,17 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const parsed = listRunsQuery.safeParse(context.req.query());
     if (!parsed.success) throw new NovaError('BAD_REQUEST', `invalid query: ${zodProblems(parsed.error)}`);
     const { limit, status, agent } = parsed.data;
-    return context.json({ runs: await nova.listRuns({ limit, ...(status ? { status } : {}), ...(agent ? { agent } : {}) }) });
+    return context.json({
+      runs: await nova.listRuns({ limit, ...(status ? { status } : {}), ...(agent ? { agent } : {}) }),
+    });
   });
 
   http.get('/v1/runs/:id', async (context) => context.json(await nova.getRun(context.req.param('id'))));
 
   http.post('/v1/runs/:id/cancel', async (context) => {
     const { run } = await nova.getRun(context.req.param('id'));
-    if (isTerminal(run.status)) throw new NovaError('CONFLICT', `run ${run.id} has already ended (${run.status})`);
+    if (isTerminal(run.status))
+      throw new NovaError('CONFLICT', `run ${run.id} has already ended (${run.status})`);
     if (!nova.cancel(run.id)) {
       throw new NovaError('CONFLICT', `run ${run.id} is executed by another Nova process; cancel it there`);
     }
@@ -167,7 +193,9 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   http.get('/v1/runs/:id/events', async (context) => {
     const runId = context.req.param('id');
     await nova.getRun(runId);
-    return streamSSE(context, (stream) => streamRunEvents(nova, runId, stream, options.pollIntervalMs ?? 500));
+    return streamSSE(context, (stream) =>
+      streamRunEvents(nova, runId, stream, options.pollIntervalMs ?? 500),
+    );
   });
 
   return http;
@@ -177,7 +205,12 @@ export function createHttpApp(options: HttpAppOptions): Hono {
  * Sends what the journal already holds, then live events until the run ends. Runs executed by
  * this process come from the event bus; runs of another process are followed by polling.
  */
-async function streamRunEvents(nova: NovaApp, runId: string, stream: SSEStreamingApi, pollIntervalMs: number): Promise<void> {
+async function streamRunEvents(
+  nova: NovaApp,
+  runId: string,
+  stream: SSEStreamingApi,
+  pollIntervalMs: number,
+): Promise<void> {
   const sent = new Set<string>();
   const keyOf = (event: RunEvent): string | undefined =>
     event.type === 'step-start' || event.type === 'step-end' ? `${event.type}:${event.step.seq}` : undefined;

@@ -16,13 +16,20 @@ export interface HttpServer {
  * Starts the API on the configured address (127.0.0.1 unless configured otherwise), watching
  * the agents folder so edits apply without a restart.
  */
-export async function startHttpServer(nova: Nova, overrides: { host?: string; port?: number } = {}): Promise<HttpServer> {
+export async function startHttpServer(
+  nova: Nova,
+  overrides: { host?: string; port?: number } = {},
+): Promise<HttpServer> {
   const host = overrides.host ?? nova.config.server.host;
   const port = overrides.port ?? nova.config.server.port;
   const token = loadOrCreateApiToken(nova.config.dataDir);
   const recoveredRuns = await nova.app.recoverInterrupted();
   nova.app.catalog.watch();
-  const app = createHttpApp({ app: nova.app, token: token.value, maxBodyBytes: nova.config.server.maxBodyBytes });
+  const app = createHttpApp({
+    app: nova.app,
+    token: token.value,
+    maxBodyBytes: nova.config.server.maxBodyBytes,
+  });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(instance));
     instance.once('error', reject);

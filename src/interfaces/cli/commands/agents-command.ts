@@ -27,7 +27,10 @@ export function agentsCommands(context: CommandContext): Command {
           `${table([['NAME', 'DOMAIN', 'TOOLS', 'TITLE'], ...list.map((agent) => [agent.name, agent.domain, String(agent.policy.tools.length), agent.title])])}\n`,
         );
         context.io.writeError(`${list.length} agents from ${nova.app.catalog.location}\n`);
-        reportProblems(context, problems.filter((problem) => problem.severity === 'error'));
+        reportProblems(
+          context,
+          problems.filter((problem) => problem.severity === 'error'),
+        );
       } finally {
         await nova.close();
       }
@@ -120,7 +123,10 @@ function summary(agent: AgentDefinition) {
   };
 }
 
-function reportProblems(context: CommandContext, problems: readonly Parameters<typeof formatProblem>[0][]): void {
+function reportProblems(
+  context: CommandContext,
+  problems: readonly Parameters<typeof formatProblem>[0][],
+): void {
   if (problems.length === 0) return;
   context.io.writeError(`${problems.length} problem(s) kept some agents from loading:\n`);
   for (const problem of problems) context.io.writeError(`  ${formatProblem(problem)}\n`);

@@ -42,7 +42,10 @@ export function askCommand(context: CommandContext): Command {
               break;
             case 'step-end':
               if (event.step.kind === 'tool-call') {
-                const mark = event.step.status === 'failed' ? `✗ ${event.step.name}: ${shorten(event.step.error?.message ?? '', 160)}` : `✓ ${event.step.name}`;
+                const mark =
+                  event.step.status === 'failed'
+                    ? `✗ ${event.step.name}: ${shorten(event.step.error?.message ?? '', 160)}`
+                    : `✓ ${event.step.name}`;
                 io.writeError(`  ${mark} · ${formatDuration(event.step.durationMs)}\n`);
               } else if (streamedText && event.step.status === 'succeeded') {
                 // Text of a turn that also called tools: end its line before tool progress.
@@ -85,7 +88,8 @@ export function askCommand(context: CommandContext): Command {
             const output = run.outcome?.output;
             io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
           }
-          if (run.status !== 'succeeded') io.writeError(`nova: run ${run.status}: ${run.error?.message ?? ''}\n`);
+          if (run.status !== 'succeeded')
+            io.writeError(`nova: run ${run.status}: ${run.error?.message ?? ''}\n`);
           io.writeError(
             `run ${run.id} ${run.status} · ${steps} steps · ${totalTokens(run.usage)} tokens · ${formatDuration(runDurationMs(run))}\n`,
           );

@@ -13,13 +13,18 @@ export function doctorCommand(context: CommandContext): Command {
       const configPath = context.configPath();
       let checks;
       try {
-        checks = await diagnose({ cwd: context.io.cwd, env: context.io.env, ...(configPath ? { configPath } : {}) }, context.openNova);
+        checks = await diagnose(
+          { cwd: context.io.cwd, env: context.io.env, ...(configPath ? { configPath } : {}) },
+          () => context.openNova(),
+        );
       } catch (error) {
         if (!NovaError.is(error)) throw error;
         checks = [{ name: 'config', status: 'error' as const, detail: error.message }];
       }
       if (options.json) context.io.writeOut(`${JSON.stringify({ checks }, null, 2)}\n`);
-      else for (const check of checks) context.io.writeOut(`${marks[check.status]} ${check.name.padEnd(10)} ${check.detail}\n`);
+      else
+        for (const check of checks)
+          context.io.writeOut(`${marks[check.status]} ${check.name.padEnd(10)} ${check.detail}\n`);
       if (checks.some((check) => check.status === 'error')) context.setExitCode(3);
     });
 }

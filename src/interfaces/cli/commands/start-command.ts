@@ -4,7 +4,8 @@ import type { CommandContext } from '../main.ts';
 
 function port(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65_535) throw new InvalidArgumentError('must be a port from 0 to 65535');
+  if (!Number.isInteger(number) || number < 0 || number > 65_535)
+    throw new InvalidArgumentError('must be a port from 0 to 65535');
   return number;
 }
 
@@ -21,10 +22,14 @@ export function startCommand(context: CommandContext): Command {
       });
       const { io } = context;
       io.writeError(`Nova API listening on ${server.url}\n`);
-      io.writeError(`agents: ${nova.app.catalog.list().length} from ${nova.app.catalog.location} (reloaded on change)\n`);
+      io.writeError(
+        `agents: ${nova.app.catalog.list().length} from ${nova.app.catalog.location} (reloaded on change)\n`,
+      );
       io.writeError(`token:  ${server.tokenPath} (send it as "Authorization: Bearer <token>")\n`);
       if (server.recoveredRuns.length > 0) {
-        io.writeError(`marked ${server.recoveredRuns.length} run(s) left by a stopped process as interrupted\n`);
+        io.writeError(
+          `marked ${server.recoveredRuns.length} run(s) left by a stopped process as interrupted\n`,
+        );
       }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
