@@ -1,0 +1,74 @@
+/**
+ * Schema changes, applied in order, once each, inside a transaction. Append new entries; never
+ * edit one that has shipped. Later issues add traces, memory, schedules and approvals here.
+ */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'runs and steps',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        agent TEXT NOT NULL,
+        model TEXT NOT NULL,
+        parent_run_id TEXT,
+        root_run_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        owner TEXT NOT NULL,
+        task TEXT NOT NULL,
+        context TEXT NOT NULL,
+        usage TEXT NOT NULL,
+        outcome TEXT,
+        error TEXT
+      ) STRICT;
+      CREATE INDEX runs_started ON runs (started_at DESC, id DESC);
+      CREATE INDEX runs_status ON runs (status, started_at DESC);
+      CREATE INDEX runs_agent ON runs (agent, started_at DESC);
+      CREATE INDEX runs_parent ON runs (parent_run_id);
+      CREATE TABLE steps (
+        run_id TEXT NOT NULL REFERENCES runs (id),
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT NOT NULL,
+        output TEXT,
+        error TEXT,
+        usage TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        duration_ms REAL,
+        PRIMARY KEY (run_id, seq)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
+    id: 2,
+    name: 'notes with full-text search',
+    sql: `
+      CREATE TABLE notes (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        project_id TEXT,
+        author TEXT NOT NULL,
+        run_id TEXT,
+        created_at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX notes_created ON notes (created_at DESC);
+      CREATE VIRTUAL TABLE notes_fts USING fts5 (text, tags, content = 'notes', content_rowid = 'rowid');
+      CREATE TRIGGER notes_after_insert AFTER INSERT ON notes BEGIN
+        INSERT INTO notes_fts (rowid, text, tags) VALUES (new.rowid, new.text, new.tags);
+      END;
+    `,
+  },
+];

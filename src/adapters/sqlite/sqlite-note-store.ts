@@ -1,0 +1,89 @@
+import type { Note, NoteStore } from '../../ports/note-store.ts';
+import { storageCall, type SqliteDatabase } from './sqlite-database.ts';
+
+interface NoteRow {
+  id: string;
+  text: string;
+  tags: string;
+  project_id: string | null;
+  author: string;
+  run_id: string | null;
+  created_at: string;
+}
+
+function fromRow(row: NoteRow): Note {
+  return {
+    id: row.id,
+    text: row.text,
+    tags: JSON.parse(row.tags) as string[],
+    ...(row.project_id === null ? {} : { projectId: row.project_id }),
+    author: row.author,
+    ...(row.run_id === null ? {} : { runId: row.run_id }),
+    createdAt: row.created_at,
+  };
+}
+
+/**
+ * Turns free text into a safe FTS5 query: each word becomes a quoted prefix term, OR-ed, so
+ * quotes, `-`, `*` or `:` in the input are matched as text instead of being parsed as syntax.
+ */
+export function toFtsQuery(text: string): string | undefined {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
+  if (words.length === 0) return undefined;
+  return [...new Set(words)].map((word) => `"${word}"*`).join(' OR ');
+}
+
+export class SqliteNoteStore implements NoteStore {
+  readonly #database: SqliteDatabase;
+
+  constructor(database: SqliteDatabase) {
+    this.#database = database;
+  }
+
+  async add(note: Note): Promise<void> {
+    storageCall('saving a note', () =>
+      this.#database
+        .statement(
+          'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          note.id,
+          note.text,
+          JSON.stringify(note.tags),
+          note.projectId ?? null,
+          note.author,
+          note.runId ?? null,
+          note.createdAt,
+        ),
+    );
+  }
+
+  async search(
+    query: string,
+    options: { readonly limit: number; readonly projectId?: string },
+  ): Promise<Note[]> {
+    const match = toFtsQuery(query);
+    if (!match) return [];
+    const projectFilter = options.projectId === undefined ? '' : 'AND notes.project_id = ?';
+    const sql = `SELECT notes.* FROM notes_fts JOIN notes ON notes.rowid = notes_fts.rowid
+                 WHERE notes_fts MATCH ? ${projectFilter} ORDER BY bm25(notes_fts), notes.created_at DESC LIMIT ?`;
+    const values =
+      options.projectId === undefined ? [match, options.limit] : [match, options.projectId, options.limit];
+    const rows = storageCall('searching notes', () =>
+      this.#database.statement(sql).all(...values),
+    ) as unknown as NoteRow[];
+    return rows.map(fromRow);
+  }
+
+  async list(options: { readonly limit: number; readonly projectId?: string }): Promise<Note[]> {
+    const sql =
+      options.projectId === undefined
+        ? 'SELECT * FROM notes ORDER BY created_at DESC, rowid DESC LIMIT ?'
+        : 'SELECT * FROM notes WHERE project_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?';
+    const values = options.projectId === undefined ? [options.limit] : [options.projectId, options.limit];
+    const rows = storageCall('listing notes', () =>
+      this.#database.statement(sql).all(...values),
+    ) as unknown as NoteRow[];
+    return rows.map(fromRow);
+  }
+}
