@@ -10,5 +10,13 @@ if (major < 24) {
   );
   process.exit(1);
 }
+// node:sqlite works well on Node 24 but still announces itself as experimental on every start;
+// that line would only confuse people reading Nova's output, so it alone is dropped.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  const text = typeof warning === 'string' ? warning : warning?.message;
+  if (typeof text === 'string' && text.includes('SQLite is an experimental feature')) return;
+  emitWarning(warning, ...rest);
+};
 const { main } = await import('../src/interfaces/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
