@@ -13,7 +13,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/only-throw-error': 'error',
@@ -25,7 +28,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/adapters/**', '**/interfaces/**', '**/composition/**'],
-              message: 'Domain, ports and application code must not import adapters or interfaces (imports point inward).',
+              message:
+                'Domain, ports and application code must not import adapters or interfaces (imports point inward).',
             },
           ],
         },
@@ -34,7 +38,14 @@ export default tseslint.config(
   },
   {
     // Only the edge may import adapters: the composition root, interfaces, adapters themselves, tests and benchmarks.
-    files: ['src/adapters/**', 'src/interfaces/**', 'src/composition/**', '**/*.test.ts', 'test/**', 'bench/**'],
+    files: [
+      'src/adapters/**',
+      'src/interfaces/**',
+      'src/composition/**',
+      '**/*.test.ts',
+      'test/**',
+      'bench/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -49,5 +60,9 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly' },
+    },
   },
 );

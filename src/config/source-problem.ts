@@ -84,7 +84,8 @@ export function problemsFromZodIssues(
     }
     const field = issue.path.map(String).join('.');
     let message = issue.message;
-    if (issue.code === 'invalid_type' && /received undefined$/.test(message)) message = `is required (${message})`;
+    if (issue.code === 'invalid_type' && /received undefined$/.test(message))
+      message = `is required (${message})`;
     if (issue.code === 'invalid_type' && /expected string, received object$/.test(message)) {
       message += '; a ": " inside an unquoted value makes YAML read it as a mapping: put the value in quotes';
     }

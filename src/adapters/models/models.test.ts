@@ -318,8 +318,10 @@ describe('createModelResolver', () => {
       request.on('end', () => {
         requests.push({ url: request.url ?? '', body: body ? (JSON.parse(body) as unknown) : undefined });
         response.setHeader('Content-Type', 'application/json');
-        if (request.url === '/v1/models')
-          return response.end(JSON.stringify({ data: [{ id: 'local-model' }] }));
+        if (request.url === '/v1/models') {
+          response.end(JSON.stringify({ data: [{ id: 'local-model' }] }));
+          return;
+        }
         response.end(
           JSON.stringify({
             id: 'chatcmpl-1',

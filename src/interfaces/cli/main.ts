@@ -58,6 +58,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   ]) {
     program.addCommand(command);
   }
+  // Commands added with addCommand do not inherit exitOverride and output settings by themselves.
+  const inherit = (parent: Command): void => {
+    for (const command of parent.commands) {
+      command.copyInheritedSettings(parent);
+      inherit(command);
+    }
+  };
+  inherit(program);
   program.hook('preAction', (_program, action) => {
     wantsJson = action.opts<{ json?: boolean }>().json === true;
   });
