@@ -1,95 +1,87 @@
-import type { LanguageModelV3 } from '@ai-sdk/provider';
-import {
-  generateText,
-  jsonSchema,
-  streamText,
-  type LanguageModelUsage,
-  type ModelMessage as SdkMessage,
-  type ToolSet,
-} from 'ai';
+import type {
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3Content,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Message,
+  LanguageModelV3Usage,
+} from '@ai-sdk/provider';
 import type {
   ChatModel,
   ModelMessage,
   ModelRequest,
   ModelResponse,
   ModelToolCall,
+  ModelToolSpec,
 } from '../../ports/chat-model.ts';
 
-/** Nova's conversation in the AI SDK's message shape. */
-export function toSdkMessages(messages: readonly ModelMessage[]): SdkMessage[] {
-  return messages.map((message): SdkMessage => {
-    switch (message.role) {
-      case 'user':
-        return { role: 'user', content: message.content };
-      case 'assistant':
-        return {
-          role: 'assistant',
-          content: [
-            ...(message.text ? [{ type: 'text' as const, text: message.text }] : []),
-            ...message.toolCalls.map((call) => ({
-              type: 'tool-call' as const,
-              toolCallId: call.id,
-              toolName: call.name,
-              input: call.input,
-            })),
-          ],
-        };
-      case 'tool':
-        return {
-          role: 'tool',
-          content: message.results.map((result) => ({
-            type: 'tool-result' as const,
-            toolCallId: result.toolCallId,
-            toolName: result.toolName,
-            output: result.isError
-              ? { type: 'error-text' as const, value: result.output }
-              : { type: 'text' as const, value: result.output },
+/**
+ * One of Nova's messages in the AI SDK's provider prompt shape. Converted once per message object
+ * (see the cache below): the runtime appends to its conversation, so a turn converts only what is new.
+ */
+function toPromptMessage(message: ModelMessage): LanguageModelV3Message {
+  switch (message.role) {
+    case 'user':
+      return { role: 'user', content: [{ type: 'text', text: message.content }] };
+    case 'assistant':
+      return {
+        role: 'assistant',
+        content: [
+          ...(message.text ? [{ type: 'text' as const, text: message.text }] : []),
+          ...message.toolCalls.map((call) => ({
+            type: 'tool-call' as const,
+            toolCallId: call.id,
+            toolName: call.name,
+            // Malformed arguments are sent back as the model wrote them, inside a string.
+            input: call.parseError === undefined ? call.input : String(call.input),
           })),
-        };
-    }
-  });
+        ],
+      };
+    case 'tool':
+      return {
+        role: 'tool',
+        content: message.results.map((result) => ({
+          type: 'tool-result' as const,
+          toolCallId: result.toolCallId,
+          toolName: result.toolName,
+          output: result.isError
+            ? { type: 'error-text' as const, value: result.output }
+            : { type: 'text' as const, value: result.output },
+        })),
+      };
+  }
 }
 
-interface SdkToolCall {
-  toolCallId: string;
-  toolName: string;
-  input: unknown;
-  invalid?: boolean;
-  error?: unknown;
-}
-
-function toToolCall(call: SdkToolCall): ModelToolCall {
-  if (call.invalid) {
-    const cause =
-      call.error instanceof Error
-        ? call.error.cause instanceof Error
-          ? call.error.cause.message
-          : call.error.message
-        : String(call.error);
-    // An unknown tool name is not a JSON problem: the runtime reports it as such.
-    const isParseProblem = typeof call.input === 'string';
+function toToolCall(part: { toolCallId: string; toolName: string; input: string }): ModelToolCall {
+  const text = part.input.trim() === '' ? '{}' : part.input;
+  try {
+    return { id: part.toolCallId, name: part.toolName, input: JSON.parse(text) as unknown };
+  } catch (error) {
     return {
-      id: call.toolCallId,
-      name: call.toolName,
-      input: call.input,
-      ...(isParseProblem ? { parseError: cause } : {}),
+      id: part.toolCallId,
+      name: part.toolName,
+      input: part.input,
+      parseError: (error as Error).message,
     };
   }
-  return { id: call.toolCallId, name: call.toolName, input: call.input };
 }
 
-function toUsage(usage: LanguageModelUsage): ModelResponse['usage'] {
-  return { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+function toUsage(usage: LanguageModelV3Usage): ModelResponse['usage'] {
+  return { inputTokens: usage.inputTokens.total ?? 0, outputTokens: usage.outputTokens.total ?? 0 };
 }
 
 /**
- * One model turn through the Vercel AI SDK. Tools are passed without `execute`, so the SDK only
- * reports the calls; Nova runs them under its own policy and journal. Retries are Nova's
- * (see ResilientChatModel), so the SDK's own are off.
+ * One model turn over an AI SDK language model (any provider: OpenAI, Anthropic, Google,
+ * OpenAI-compatible servers, scripted). Nova owns the loop, so this speaks the provider
+ * specification (`LanguageModelV3.doGenerate`/`doStream`) directly instead of `generateText`:
+ * no tool execution, no SDK retries (ResilientChatModel does those), and each message is
+ * converted once instead of on every turn.
  */
 export class AiSdkChatModel implements ChatModel {
   readonly id: string;
   readonly #model: LanguageModelV3;
+  readonly #messages = new WeakMap<ModelMessage, LanguageModelV3Message>();
+  readonly #tools = new WeakMap<ModelToolSpec, LanguageModelV3FunctionTool>();
 
   constructor(id: string, model: LanguageModelV3) {
     this.id = id;
@@ -97,54 +89,89 @@ export class AiSdkChatModel implements ChatModel {
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
-    const tools: ToolSet = {};
-    for (const spec of request.tools) {
-      tools[spec.name] = { description: spec.description, inputSchema: jsonSchema(spec.inputSchema) };
-    }
-    const common = {
-      model: this.#model,
-      system: request.system,
-      messages: toSdkMessages(request.messages),
-      ...(request.tools.length > 0 ? { tools } : {}),
-      maxRetries: 0,
-      ...(request.signal ? { abortSignal: request.signal } : {}),
-    };
+    const options = this.#callOptions(request);
     if (!request.onTextDelta) {
-      const result = await generateText(common);
-      const calls = result.content.filter((part) => part.type === 'tool-call') as SdkToolCall[];
-      return {
-        text: result.text,
-        toolCalls: calls.map(toToolCall),
-        finishReason: result.finishReason,
-        usage: toUsage(result.usage),
-        modelId: this.id,
-      };
+      const result = await this.#model.doGenerate(options);
+      return this.#response(result.content, result.finishReason.unified, toUsage(result.usage));
     }
-    const result = streamText({ ...common, onError: () => undefined });
+    const { stream } = await this.#model.doStream(options);
+    const reader = stream.getReader();
+    const content: LanguageModelV3Content[] = [];
     let text = '';
-    const toolCalls: ModelToolCall[] = [];
     let finishReason: ModelResponse['finishReason'] = 'other';
     let usage: ModelResponse['usage'] = { inputTokens: 0, outputTokens: 0 };
-    for await (const part of result.fullStream) {
-      switch (part.type) {
-        case 'text-delta':
-          text += part.text;
-          request.onTextDelta(part.text);
-          break;
-        case 'tool-call':
-          toolCalls.push(toToolCall(part as SdkToolCall));
-          break;
-        case 'error':
-          throw part.error;
-        case 'abort':
-          throw request.signal?.reason ?? new Error('the model call was aborted');
-        case 'finish':
-          finishReason = part.finishReason;
-          usage = toUsage(part.totalUsage);
-          break;
-        default:
-          break;
+    try {
+      for (;;) {
+        const { done, value: part } = await reader.read();
+        if (done) break;
+        switch (part.type) {
+          case 'text-delta':
+            text += part.delta;
+            request.onTextDelta(part.delta);
+            break;
+          case 'tool-call':
+            content.push(part);
+            break;
+          case 'finish':
+            finishReason = part.finishReason.unified;
+            usage = toUsage(part.usage);
+            break;
+          case 'error':
+            throw part.error instanceof Error ? part.error : new Error(String(part.error));
+          default:
+            break;
+        }
       }
+    } finally {
+      reader.releaseLock();
+    }
+    if (request.signal?.aborted)
+      throw request.signal.reason instanceof Error ? request.signal.reason : new Error('aborted');
+    if (text) content.unshift({ type: 'text', text });
+    return this.#response(content, finishReason, usage);
+  }
+
+  #callOptions(request: ModelRequest): LanguageModelV3CallOptions {
+    const prompt: LanguageModelV3Message[] = [{ role: 'system', content: request.system }];
+    for (const message of request.messages) {
+      let converted = this.#messages.get(message);
+      if (!converted) {
+        converted = toPromptMessage(message);
+        this.#messages.set(message, converted);
+      }
+      prompt.push(converted);
+    }
+    const tools = request.tools.map((spec) => {
+      let converted = this.#tools.get(spec);
+      if (!converted) {
+        converted = {
+          type: 'function',
+          name: spec.name,
+          description: spec.description,
+          inputSchema: spec.inputSchema,
+        };
+        this.#tools.set(spec, converted);
+      }
+      return converted;
+    });
+    return {
+      prompt,
+      ...(tools.length > 0 ? { tools, toolChoice: { type: 'auto' as const } } : {}),
+      ...(request.signal ? { abortSignal: request.signal } : {}),
+    };
+  }
+
+  #response(
+    content: readonly LanguageModelV3Content[],
+    finishReason: ModelResponse['finishReason'],
+    usage: ModelResponse['usage'],
+  ): ModelResponse {
+    let text = '';
+    const toolCalls: ModelToolCall[] = [];
+    for (const part of content) {
+      if (part.type === 'text') text += part.text;
+      // Calls the provider executed itself (server-side tools) are not Nova's to run.
+      else if (part.type === 'tool-call' && !part.providerExecuted) toolCalls.push(toToolCall(part));
     }
     return { text, toolCalls, finishReason, usage, modelId: this.id };
   }
