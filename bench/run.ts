@@ -184,7 +184,8 @@ async function overheadPerStep(): Promise<Record<string, number>> {
 }
 
 async function journalCostPerStep(): Promise<Record<string, number>> {
-  const { journal, cleanup } = tempJournal();
+  const temporary = tempJournal();
+  const journal = temporary.journal;
   const steps = 5_000;
   await journal.createRun({
     id: 'run_journal',
@@ -224,7 +225,7 @@ async function journalCostPerStep(): Promise<Record<string, number>> {
     });
     costs.push(performance.now() - started);
   }
-  cleanup();
+  temporary.cleanup();
   return {
     steps,
     journalMedianMillisecondsPerStep: median(costs),
