@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NovaError } from '../domain/nova-error.ts';
 import type { Note, NoteStore } from './note-store.ts';
 
 export interface NoteStoreFixture {
@@ -57,6 +58,29 @@ export function noteStoreContract(name: string, create: () => Promise<NoteStoreF
       }
       expect((await store.search('"quarterly', { limit: 5 })).map((found) => found.id)).toEqual(['n1']);
       expect(await store.search('***', { limit: 5 })).toEqual([]);
+    });
+
+    it('returns a note exactly as saved, without inventing absent fields', async () => {
+      const { store } = fixture;
+      const plain = note('n1', 'Plain note');
+      const full = note('n2', 'Full note', {
+        tags: ['acme', 'q3'],
+        projectId: 'acme',
+        runId: 'run_9',
+        author: 'second-brain',
+      });
+      await store.add(plain);
+      await store.add(full);
+      expect(await store.list({ limit: 10 })).toStrictEqual([full, plain]);
+    });
+
+    it('refuses a second note with the same id', async () => {
+      const { store } = fixture;
+      await store.add(note('n1', 'first'));
+      await expect(store.add(note('n1', 'again'))).rejects.toSatisfy((error) =>
+        NovaError.is(error, 'CONFLICT'),
+      );
+      expect((await store.search('again', { limit: 5 })).map((found) => found.id)).toEqual([]);
     });
 
     it('lists notes newest first', async () => {

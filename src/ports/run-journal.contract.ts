@@ -69,6 +69,61 @@ export function runJournalContract(name: string, create: () => Promise<JournalFi
       expect(await journal.getRun('run_missing')).toBeUndefined();
     });
 
+    it('returns a run with every optional field exactly as stored', async () => {
+      const run = sampleRun('run_child', {
+        task: {
+          id: 'task_child',
+          text: 'Reconcile the Acme ledger',
+          projectId: 'acme',
+          requester: { kind: 'agent', agent: 'planner', runId: 'run_parent' },
+          constraints: {
+            agent: 'erp-accounting',
+            budget: { maxSteps: 5 },
+            outputContract: { type: 'object' },
+          },
+          parentTaskId: 'task_parent',
+          idempotencyKey: 'key-1',
+          createdAt: '2026-11-22T09:59:59.000Z',
+        },
+        parentRunId: 'run_parent',
+        rootRunId: 'run_parent',
+        status: 'failed',
+        endedAt: '2026-11-22T10:00:09.000Z',
+        outcome: {
+          output: { rows: [1, 2.5, null, 'three'], empty: {}, unicode: 'Zürich ✓' },
+          assumptions: [{ id: 'a1', text: 'amounts are in EUR' }],
+          evidence: ['ctx_1'],
+          confidence: 0.25,
+          openQuestions: ['which fiscal year?'],
+        },
+        error: { code: 'BUDGET_EXCEEDED', message: 'step budget of 5 used up' },
+        usage: { inputTokens: 1234, outputTokens: 56 },
+        context: {
+          items: [
+            {
+              id: 'ctx_1',
+              kind: 'file',
+              content: 'ledger.csv',
+              provenance: {
+                sourceUri: 'file://acme/ledger.csv',
+                observedAt: '2026-11-22T09:59:00.000Z',
+                contentHash: 'sha256:abc',
+                trust: 'trusted',
+              },
+              tokens: 3,
+            },
+          ],
+          tokenBudget: 1000,
+          tokensUsed: 3,
+          excluded: [{ id: 'ctx_2', sourceUri: 'file://acme/old.csv', reason: 'stale' }],
+        },
+        owner: 'host:42:abcd',
+      });
+      await journal.createRun(run);
+      expect(await journal.getRun('run_child')).toStrictEqual(run);
+      expect(await journal.listRuns({ parentRunId: 'run_parent' })).toStrictEqual([run]);
+    });
+
     it('refuses a second run with the same id', async () => {
       await journal.createRun(sampleRun('run_a'));
       await expect(journal.createRun(sampleRun('run_a'))).rejects.toSatisfy((error) =>
@@ -78,22 +133,24 @@ export function runJournalContract(name: string, create: () => Promise<JournalFi
 
     it('completes a run with its outcome, error and usage', async () => {
       await journal.createRun(sampleRun('run_a'));
+      const outcome = {
+        output: { answer: 42 },
+        assumptions: [{ id: 'a1', text: 'the fiscal year is the calendar year' }],
+        evidence: [],
+        openQuestions: [],
+      };
       await journal.completeRun('run_a', {
         status: 'succeeded',
         endedAt: '2026-11-22T10:00:05.000Z',
         usage: { inputTokens: 12, outputTokens: 7 },
-        outcome: {
-          output: { answer: 42 },
-          assumptions: [{ id: 'a1', text: 'the fiscal year is the calendar year' }],
-          evidence: [],
-          openQuestions: [],
-        },
+        outcome,
       });
-      expect(await journal.getRun('run_a')).toMatchObject({
+      expect(await journal.getRun('run_a')).toStrictEqual({
+        ...sampleRun('run_a'),
         status: 'succeeded',
         endedAt: '2026-11-22T10:00:05.000Z',
         usage: { inputTokens: 12, outputTokens: 7 },
-        outcome: { output: { answer: 42 }, assumptions: [{ id: 'a1' }] },
+        outcome,
       });
       await journal.createRun(sampleRun('run_b'));
       await journal.completeRun('run_b', {
@@ -102,7 +159,14 @@ export function runJournalContract(name: string, create: () => Promise<JournalFi
         usage: { inputTokens: 1, outputTokens: 0 },
         error: { code: 'MODEL_ERROR', message: '503' },
       });
-      expect((await journal.getRun('run_b'))?.error).toEqual({ code: 'MODEL_ERROR', message: '503' });
+      expect(await journal.getRun('run_b')).toStrictEqual({
+        ...sampleRun('run_b'),
+        status: 'failed',
+        endedAt: '2026-11-22T10:00:06.000Z',
+        usage: { inputTokens: 1, outputTokens: 0 },
+        error: { code: 'MODEL_ERROR', message: '503' },
+      });
+      expect((await journal.listRuns({ status: 'failed' })).map((run) => run.id)).toEqual(['run_b']);
       await expect(
         journal.completeRun('run_missing', {
           status: 'failed',
@@ -170,6 +234,42 @@ export function runJournalContract(name: string, create: () => Promise<JournalFi
           error: { code: 'TOOL_ERROR', message: 'bad arguments' },
         },
       ]);
+      expect(await journal.listSteps('run_missing')).toEqual([]);
+    });
+
+    it('keeps a started step free of fields it does not have yet, and tells null output from none', async () => {
+      await journal.createRun(sampleRun('run_a'));
+      await journal.createRun(sampleRun('run_b'));
+      await journal.startStep(sampleStep('run_a', 1));
+      await journal.startStep(sampleStep('run_a', 2, { input: null }));
+      await journal.startStep(sampleStep('run_b', 1, { kind: 'handoff', name: 'translator' }));
+      await journal.finishStep('run_a', 2, {
+        status: 'succeeded',
+        endedAt: '2026-11-22T10:00:02.000Z',
+        durationMs: 0.5,
+        output: null,
+      });
+      const [started, finished] = await journal.listSteps('run_a');
+      expect(started).toStrictEqual(sampleStep('run_a', 1));
+      for (const field of ['output', 'error', 'usage', 'endedAt', 'durationMs']) {
+        expect(started && field in started).toBe(false);
+      }
+      expect(finished).toStrictEqual({
+        ...sampleStep('run_a', 2, { input: null }),
+        status: 'succeeded',
+        endedAt: '2026-11-22T10:00:02.000Z',
+        durationMs: 0.5,
+        output: null,
+      });
+      expect(await journal.listSteps('run_b')).toStrictEqual([
+        sampleStep('run_b', 1, { kind: 'handoff', name: 'translator' }),
+      ]);
+    });
+
+    it('refuses a step for a run that was never created', async () => {
+      await expect(journal.startStep(sampleStep('run_missing', 1))).rejects.toSatisfy((error) =>
+        NovaError.is(error, 'NOT_FOUND'),
+      );
       expect(await journal.listSteps('run_missing')).toEqual([]);
     });
 

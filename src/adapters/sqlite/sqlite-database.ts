@@ -4,6 +4,9 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { NovaError } from '../../domain/nova-error.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations.ts';
 
+/** How long a connection waits for another process's write lock before giving up. */
+const busyTimeoutMs = 5000;
+
 /**
  * One SQLite database shared by the SQLite adapters: WAL so readers (the CLI) never block the
  * writer (the server), a busy timeout for the rare writer-writer overlap, cached statements.
@@ -18,7 +21,7 @@ export class SqliteDatabase {
     this.#database = database;
   }
 
-  /** A prepared statement, compiled once per SQL text. */
+  /** A prepared statement, compiled once per SQL text and reused for the life of the connection. */
   statement(sql: string): StatementSync {
     let statement = this.#statements.get(sql);
     if (!statement) {
@@ -32,7 +35,10 @@ export class SqliteDatabase {
     this.#database.exec(sql);
   }
 
-  /** Runs `work` in a transaction; rolls back if it throws. */
+  /**
+   * Runs `work` in a write transaction; rolls back if it throws. IMMEDIATE takes the write lock
+   * up front, so a second process waits on the busy timeout instead of failing mid-transaction.
+   */
   transaction<Result>(work: () => Result): Result {
     this.#database.exec('BEGIN IMMEDIATE');
     try {
@@ -40,12 +46,14 @@ export class SqliteDatabase {
       this.#database.exec('COMMIT');
       return result;
     } catch (error) {
-      this.#database.exec('ROLLBACK');
+      // SQLite has already rolled back after some errors (disk full, I/O); a second ROLLBACK would hide the cause.
+      if (this.#database.isTransaction) this.#database.exec('ROLLBACK');
       throw error;
     }
   }
 
   close(): void {
+    this.#statements.clear();
     if (this.#database.isOpen) this.#database.close();
   }
 }
@@ -56,28 +64,52 @@ export function storageCall<Result>(operation: string, work: () => Result): Resu
     return work();
   } catch (error) {
     if (NovaError.is(error)) throw error;
-    throw new NovaError('STORAGE_ERROR', `${operation} failed: ${(error as Error).message}`, {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new NovaError('STORAGE_ERROR', `${operation} failed: ${reason}`, {
       cause: error,
+      details: { operation },
     });
   }
 }
 
 /**
- * Opens (creating if needed) the database at `location` (`:memory:` for tests) and applies
- * pending migrations. A database written by a newer Nova is refused rather than misread.
+ * Which constraint a driver error reports, from SQLite's extended result code, so adapters can
+ * map a clash to CONFLICT or a missing parent to NOT_FOUND without parsing messages.
+ */
+export function constraintViolation(error: unknown): 'unique' | 'foreign-key' | undefined {
+  const code = (error as { errcode?: unknown } | undefined)?.errcode;
+  switch (code) {
+    case 1555: // SQLITE_CONSTRAINT_PRIMARYKEY
+    case 2067: // SQLITE_CONSTRAINT_UNIQUE
+      return 'unique';
+    case 787: // SQLITE_CONSTRAINT_FOREIGNKEY
+      return 'foreign-key';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Opens (creating the file and its folder if needed) the database at `location` (`:memory:` for
+ * tests) and applies pending migrations. A database written by a newer Nova is refused rather
+ * than misread.
  */
 export function openSqliteDatabase(
   location: string,
   migrations: readonly Migration[] = defaultMigrations,
 ): SqliteDatabase {
+  checkMigrationList(migrations);
   return storageCall(`opening the database ${location}`, () => {
-    if (location !== ':memory:') fs.mkdirSync(path.dirname(location), { recursive: true });
+    if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
     const database = new DatabaseSync(location);
     const wrapped = new SqliteDatabase(location, database);
     try {
+      // The busy timeout first: switching to WAL needs a lock another process may be holding.
+      database.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       database.exec('PRAGMA journal_mode = WAL');
+      // In WAL mode NORMAL survives a crash of the process (every commit is in the WAL file);
+      // only a power loss can drop the last commits. Nova's journal accepts that for speed.
       database.exec('PRAGMA synchronous = NORMAL');
-      database.exec('PRAGMA busy_timeout = 5000');
       database.exec('PRAGMA foreign_keys = ON');
       migrate(wrapped, migrations);
     } catch (error) {
@@ -88,27 +120,46 @@ export function openSqliteDatabase(
   });
 }
 
+function checkMigrationList(migrations: readonly Migration[]): void {
+  migrations.forEach((migration, index) => {
+    const previous = index === 0 ? 0 : (migrations[index - 1]?.id ?? 0);
+    if (!Number.isInteger(migration.id) || migration.id <= previous) {
+      throw new NovaError(
+        'INTERNAL',
+        `migration "${migration.name}" has id ${migration.id}; ids must be integers increasing from 1 in list order (previous: ${previous})`,
+      );
+    }
+  });
+}
+
 function migrate(database: SqliteDatabase, migrations: readonly Migration[]): void {
   database.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT',
   );
-  const applied = new Set(
-    (database.statement('SELECT id FROM schema_migrations').all() as Array<{ id: number }>).map(
-      (row) => row.id,
-    ),
-  );
+  const appliedIds = (): Set<number> =>
+    new Set(
+      (database.statement('SELECT id FROM schema_migrations').all() as Array<{ id: number }>).map(
+        (row) => row.id,
+      ),
+    );
+  const applied = appliedIds();
   const known = new Set(migrations.map((migration) => migration.id));
-  const unknown = [...applied].filter((id) => !known.has(id));
+  const unknown = [...applied].filter((id) => !known.has(id)).sort((a, b) => a - b);
   if (unknown.length > 0) {
     throw new NovaError(
       'STORAGE_ERROR',
-      `the database ${database.location} has schema migration(s) ${unknown.join(', ')} that this version of Nova does not know; it was written by a newer Nova. Upgrade Nova or use another data folder.`,
+      `the database ${database.location} has schema migration(s) ${unknown.join(', ')} that this version of Nova does not know (it knows up to ${migrations.at(-1)?.id ?? 0}); it was written by a newer Nova. Upgrade Nova or point it at another data folder.`,
+      { details: { location: database.location, unknownMigrations: unknown } },
     );
   }
-  for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
-    if (applied.has(migration.id)) continue;
+  const pending = migrations.filter((migration) => !applied.has(migration.id));
+  for (const migration of pending) {
     database.transaction(() => {
-      database.exec(migration.sql);
+      // Re-checked under the write lock: another process may have applied it while we waited.
+      if (appliedIds().has(migration.id)) return;
+      storageCall(`applying migration ${migration.id} (${migration.name}) to ${database.location}`, () =>
+        database.exec(migration.sql),
+      );
       database
         .statement('INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ?)')
         .run(migration.id, migration.name, new Date().toISOString());

@@ -1,5 +1,6 @@
 import type { Note, NoteStore } from '../../ports/note-store.ts';
-import { storageCall, type SqliteDatabase } from './sqlite-database.ts';
+import { NovaError } from '../../domain/nova-error.ts';
+import { constraintViolation, storageCall, type SqliteDatabase } from './sqlite-database.ts';
 
 interface NoteRow {
   id: string;
@@ -41,21 +42,30 @@ export class SqliteNoteStore implements NoteStore {
   }
 
   async add(note: Note): Promise<void> {
-    storageCall('saving a note', () =>
-      this.#database
-        .statement(
-          'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          note.id,
-          note.text,
-          JSON.stringify(note.tags),
-          note.projectId ?? null,
-          note.author,
-          note.runId ?? null,
-          note.createdAt,
-        ),
-    );
+    storageCall('saving a note', () => {
+      try {
+        this.#database
+          .statement(
+            'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          )
+          .run(
+            note.id,
+            note.text,
+            JSON.stringify(note.tags),
+            note.projectId ?? null,
+            note.author,
+            note.runId ?? null,
+            note.createdAt,
+          );
+      } catch (error) {
+        if (constraintViolation(error) === 'unique') {
+          throw new NovaError('CONFLICT', `note ${note.id} already exists; a note id can be saved once`, {
+            details: { noteId: note.id },
+          });
+        }
+        throw error;
+      }
+    });
   }
 
   async search(

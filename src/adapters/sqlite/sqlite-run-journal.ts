@@ -2,7 +2,7 @@ import { NovaError } from '../../domain/nova-error.ts';
 import type { Run, RunStatus } from '../../domain/run.ts';
 import type { Step, StepKind, StepStatus } from '../../domain/step.ts';
 import type { RunCompletion, RunFilter, RunJournal, StepCompletion } from '../../ports/run-journal.ts';
-import { storageCall, type SqliteDatabase } from './sqlite-database.ts';
+import { constraintViolation, storageCall, type SqliteDatabase } from './sqlite-database.ts';
 
 interface RunRow {
   id: string;
@@ -114,8 +114,10 @@ export class SqliteRunJournal implements RunJournal {
             toJson(run.error),
           );
       } catch (error) {
-        if (isConstraintError(error, 'PRIMARY KEY') || isConstraintError(error, 'UNIQUE')) {
-          throw new NovaError('CONFLICT', `run ${run.id} already exists`, { details: { runId: run.id } });
+        if (constraintViolation(error) === 'unique') {
+          throw new NovaError('CONFLICT', `run ${run.id} already exists; a run id can be recorded once`, {
+            details: { runId: run.id },
+          });
         }
         throw error;
       }
@@ -135,7 +137,11 @@ export class SqliteRunJournal implements RunJournal {
           runId,
         ),
     ).changes;
-    if (Number(changes) === 0) throw new NovaError('NOT_FOUND', `no run ${runId}`, { details: { runId } });
+    if (Number(changes) === 0) {
+      throw new NovaError('NOT_FOUND', `cannot complete run ${runId}: there is no such run`, {
+        details: { runId },
+      });
+    }
   }
 
   async getRun(runId: string): Promise<Run | undefined> {
@@ -191,13 +197,20 @@ export class SqliteRunJournal implements RunJournal {
             step.durationMs ?? null,
           );
       } catch (error) {
-        if (isConstraintError(error, 'PRIMARY KEY') || isConstraintError(error, 'UNIQUE')) {
-          throw new NovaError('CONFLICT', `run ${step.runId} already has step ${step.seq}`, {
+        const violation = constraintViolation(error);
+        if (violation === 'unique') {
+          throw new NovaError(
+            'CONFLICT',
+            `run ${step.runId} already has step ${step.seq}; use the next free seq`,
+            {
+              details: { runId: step.runId, seq: step.seq },
+            },
+          );
+        }
+        if (violation === 'foreign-key') {
+          throw new NovaError('NOT_FOUND', `cannot start step ${step.seq}: there is no run ${step.runId}`, {
             details: { runId: step.runId, seq: step.seq },
           });
-        }
-        if (isConstraintError(error, 'FOREIGN KEY')) {
-          throw new NovaError('NOT_FOUND', `no run ${step.runId}`, { details: { runId: step.runId } });
         }
         throw error;
       }
@@ -222,7 +235,13 @@ export class SqliteRunJournal implements RunJournal {
         ),
     ).changes;
     if (Number(changes) === 0) {
-      throw new NovaError('NOT_FOUND', `run ${runId} has no step ${seq}`, { details: { runId, seq } });
+      throw new NovaError(
+        'NOT_FOUND',
+        `run ${runId} has no step ${seq} to finish; a step must be started first`,
+        {
+          details: { runId, seq },
+        },
+      );
     }
   }
 
@@ -234,29 +253,35 @@ export class SqliteRunJournal implements RunJournal {
   }
 
   async markInterrupted(isOwnerAlive: (owner: string) => boolean, at: string): Promise<string[]> {
-    return storageCall('marking interrupted runs', () => {
-      const running = this.#database
-        .statement("SELECT id, owner FROM runs WHERE status = 'running'")
-        .all() as Array<{ id: string; owner: string }>;
-      const orphaned = running.filter((run) => !isOwnerAlive(run.owner)).map((run) => run.id);
-      if (orphaned.length === 0) return [];
+    const running = storageCall('finding running runs', () =>
+      this.#database
+        .statement("SELECT id, owner FROM runs WHERE status = 'running' ORDER BY started_at, id")
+        .all(),
+    ) as Array<{ id: string; owner: string }>;
+    // Asked once per owner, outside any transaction: a liveness check may be slow and must not hold the write lock.
+    const liveness = new Map<string, boolean>();
+    const orphaned = running.filter((run) => {
+      let alive = liveness.get(run.owner);
+      if (alive === undefined) {
+        alive = isOwnerAlive(run.owner);
+        liveness.set(run.owner, alive);
+      }
+      return !alive;
+    });
+    if (orphaned.length === 0) return [];
+    return storageCall('marking interrupted runs', () =>
       this.#database.transaction(() => {
         const update = this.#database.statement(
           "UPDATE runs SET status = 'interrupted', ended_at = ? WHERE id = ? AND status = 'running'",
         );
-        for (const id of orphaned) update.run(at, id);
-      });
-      return orphaned;
-    });
+        // Another process may have marked or completed a run since the SELECT; report only what changed here.
+        return orphaned.filter((run) => Number(update.run(at, run.id).changes) > 0).map((run) => run.id);
+      }),
+    );
   }
 
+  /** Closes the underlying database, which other SQLite adapters may share; closing twice is harmless. */
   async close(): Promise<void> {
     this.#database.close();
   }
-}
-
-function isConstraintError(error: unknown, kind: string): boolean {
-  return (
-    error instanceof Error && error.message.includes('constraint failed') && error.message.includes(kind)
-  );
 }
