@@ -1,6 +1,8 @@
 /**
- * Schema changes, applied in order, once each, inside a transaction. Append new entries; never
- * edit one that has shipped. Later issues add traces, memory, schedules and approvals here.
+ * Schema changes, applied in order, once each, inside a transaction, and recorded in
+ * `schema_migrations`. To add tables (traces, memory, schedules, approvals, …) append one entry
+ * with the next id; never edit or reorder one that has shipped, since databases in the field
+ * already recorded it as applied. Ids must increase in list order (checked when a database opens).
  */
 export interface Migration {
   readonly id: number;
