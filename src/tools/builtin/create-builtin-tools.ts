@@ -3,10 +3,18 @@ import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { NoteStore } from '../../ports/note-store.ts';
 import type { Tool } from '../tool.ts';
 import { createNoteTools } from './notes.ts';
-import { projectListFilesTool, projectReadFileTool, projectSearchTool } from './project-files.ts';
+import { projectListFilesTool } from './project-list-files.ts';
+import { projectReadFileTool } from './project-read-file.ts';
+import { projectSearchTool } from './project-search.ts';
 
-/** Every tool this build provides. */
-export function createBuiltinTools(options: { notes: NoteStore; ids: IdGenerator; clock: Clock }): Tool[] {
+export interface BuiltinToolOptions {
+  readonly notes: NoteStore;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+}
+
+/** Every tool this build provides, ready to register. */
+export function createBuiltinTools(options: BuiltinToolOptions): Tool[] {
   return [
     projectListFilesTool,
     projectReadFileTool,

@@ -1,12 +1,28 @@
 import { NovaError } from '../../domain/nova-error.ts';
 import type { ProjectRef, ToolContext } from '../tool.ts';
 
+function allowedList(context: ToolContext): string {
+  return context.projects.map((project) => project.id).join(', ') || 'none';
+}
+
+/** Finds a project by id among those the agent may touch; any other id is refused. */
+export function allowedProject(context: ToolContext, id: string): ProjectRef {
+  const project = context.projects.find((candidate) => candidate.id === id);
+  if (!project) {
+    throw new NovaError(
+      'FORBIDDEN',
+      `agent "${context.agent}" may not access project "${id}"; allowed: ${allowedList(context)}`,
+      { details: { agent: context.agent, project: id } },
+    );
+  }
+  return project;
+}
+
 /**
  * The project a tool call is about: the one named, else the task's project, else the only one
  * the agent may touch. Naming a project outside the agent's policy is refused.
  */
 export function selectProject(context: ToolContext, requested: string | undefined): ProjectRef {
-  const allowed = context.projects.map((project) => project.id);
   const id =
     requested ??
     context.defaultProjectId ??
@@ -14,18 +30,11 @@ export function selectProject(context: ToolContext, requested: string | undefine
   if (id === undefined) {
     throw new NovaError(
       'BAD_REQUEST',
-      allowed.length === 0
-        ? `agent "${context.agent}" has no projects it may access`
-        : `say which project with "project": one of ${allowed.join(', ')}`,
+      context.projects.length === 0
+        ? `agent "${context.agent}" has no projects it may access, so project tools cannot be used in this run`
+        : `this call needs a project: pass "project" as one of ${allowedList(context)}`,
+      { details: { agent: context.agent, allowed: context.projects.map((project) => project.id) } },
     );
   }
-  const project = context.projects.find((candidate) => candidate.id === id);
-  if (!project) {
-    throw new NovaError(
-      'FORBIDDEN',
-      `agent "${context.agent}" may not access project "${id}"; allowed: ${allowed.join(', ') || 'none'}`,
-      { details: { project: id } },
-    );
-  }
-  return project;
+  return allowedProject(context, id);
 }
