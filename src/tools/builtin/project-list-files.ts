@@ -5,12 +5,7 @@ import { projectRelative, resolveInsideProject } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { projectArgument } from './project-argument.ts';
 import { selectProject } from './select-project.ts';
-import { walkProject } from './walk-project.ts';
-
-/** Prefixes a path relative to a listed folder with that folder's project-relative path. */
-export function underFolder(folder: string, relative: string): string {
-  return folder === '.' ? relative : `${folder}/${relative}`;
-}
+import { underFolder, walkProject } from './walk-project.ts';
 
 export const projectListFilesTool: Tool = defineTool({
   name: 'project_list_files',

@@ -5,9 +5,8 @@ import { projectRelative, resolveInsideProject } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { globMatcher } from './glob-matcher.ts';
 import { projectArgument } from './project-argument.ts';
-import { underFolder } from './project-list-files.ts';
 import { selectProject } from './select-project.ts';
-import { looksBinary, throwIfCancelled, walkProject } from './walk-project.ts';
+import { looksBinary, throwIfCancelled, underFolder, walkProject } from './walk-project.ts';
 
 export const maxSearchFileBytes = 1024 * 1024;
 export const maxFilesSearched = 20_000;

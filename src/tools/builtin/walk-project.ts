@@ -71,3 +71,8 @@ export async function* walkProject(start: string, options: WalkOptions): AsyncGe
 export function looksBinary(head: Uint8Array): boolean {
   return head.subarray(0, 8_000).includes(0);
 }
+
+/** Prefixes a path relative to a walked folder with that folder's project-relative path. */
+export function underFolder(folder: string, relative: string): string {
+  return folder === '.' ? relative : `${folder}/${relative}`;
+}
