@@ -13,6 +13,7 @@ export class AgentCatalog {
   readonly #source: AgentSource;
   #agents = new Map<string, AgentDefinition>();
   #problems: readonly SourceProblem[] = [];
+  #version = 0;
   #stopWatching: (() => void) | undefined;
 
   constructor(source: AgentSource) {
@@ -27,6 +28,12 @@ export class AgentCatalog {
     const load = await this.#source.load();
     this.#agents = new Map(load.agents.map((agent) => [agent.name, agent]));
     this.#problems = load.problems;
+    this.#version += 1;
+  }
+
+  /** Changes on every reload; lets derived state (the router) know when to rebuild. */
+  get version(): number {
+    return this.#version;
   }
 
   /** Reloads on every change until `stop` is called; `onReload` sees each result. */

@@ -4,12 +4,14 @@ import { NovaError } from '../domain/nova-error.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { Run } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
+import type { RoutingDecision, RoutingResult } from '../domain/routing-decision.ts';
 import type { Requester, Task } from '../domain/task.ts';
 import type { ChatModel, ModelResolver, ModelToolSpec } from '../ports/chat-model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
 import type { RunEventBus } from '../ports/run-event-bus.ts';
 import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
+import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { runAgent } from '../runtime/agent-runner.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
 import type { AgentCatalog } from './agent-catalog.ts';
@@ -27,8 +29,12 @@ export interface NovaAppDependencies {
   readonly ids: IdGenerator;
   readonly owner: string;
   readonly isOwnerAlive: (owner: string) => boolean;
-  /** Takes tasks that name no agent until routing exists. */
+  /** Takes tasks that name no agent when the caller does not route them. */
   readonly defaultAgent: string;
+  readonly routing?: {
+    readonly rules?: readonly RoutingRule[];
+    readonly thresholds?: Partial<RoutingThresholds>;
+  };
 }
 
 export interface AskRequest {
@@ -37,6 +43,8 @@ export interface AskRequest {
   readonly projectId?: string;
   readonly requester?: Requester;
   readonly budget?: Partial<Budget>;
+  /** The router's decision that picked `agent`, recorded with the task. */
+  readonly routing?: RoutingDecision;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -61,6 +69,7 @@ interface PreparedRun {
 export class NovaApp {
   readonly #dependencies: NovaAppDependencies;
   readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<Run> }>();
+  #router: { version: number; router: Router } | undefined;
 
   constructor(dependencies: NovaAppDependencies) {
     this.#dependencies = dependencies;
@@ -76,6 +85,36 @@ export class NovaApp {
 
   get models(): ModelResolver {
     return this.#dependencies.models;
+  }
+
+  /**
+   * Chooses an agent for a request: `agent` or an `@mention` decides, then config rules, then the
+   * offline ranker. A Clarification (a question with candidates) comes back when it is not sure.
+   */
+  route(input: { text: string; agent?: string; projectId?: string; requester?: string }): RoutingResult {
+    return this.#currentRouter().route(input);
+  }
+
+  #currentRouter(): Router {
+    const { catalog, routing } = this.#dependencies;
+    if (this.#router?.version !== catalog.version) {
+      const agents = catalog.list().map((agent) => ({
+        name: agent.name,
+        title: agent.title,
+        description: agent.description,
+        examples: agent.examples,
+        instructions: agent.instructions,
+      }));
+      this.#router = {
+        version: catalog.version,
+        router: createRouter({
+          agents,
+          ...(routing?.rules ? { rules: routing.rules } : {}),
+          ...(routing?.thresholds ? { thresholds: routing.thresholds } : {}),
+        }),
+      };
+    }
+    return this.#router.router;
   }
 
   /** Runs a task to its end. Bad input throws before any run exists; a failed run is returned. */
@@ -176,6 +215,7 @@ export class NovaApp {
         ...(request.budget === undefined ? {} : { budget: request.budget }),
       },
       createdAt: new Date(clock.now()).toISOString(),
+      ...(request.routing === undefined ? {} : { routing: request.routing }),
     };
     return { runId: ids.next('run'), task, agent, model, projects: projects.forAgent(agent) };
   }

@@ -76,6 +76,23 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       owner: createProcessOwner(),
       isOwnerAlive,
       defaultAgent: 'assistant',
+      routing: {
+        // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
+        rules: config.routing.rules.map((rule) => ({
+          agent: rule.agent,
+          ...(rule.keywords ? { keywords: rule.keywords } : {}),
+          ...(rule.project ? { project: rule.project } : {}),
+          ...(rule.requester ? { requester: rule.requester } : {}),
+        })),
+        thresholds: {
+          ...(config.routing.confidenceThreshold === undefined
+            ? {}
+            : { confidence: config.routing.confidenceThreshold }),
+          ...(config.routing.maxUnknownShare === undefined
+            ? {}
+            : { maxUnknownShare: config.routing.maxUnknownShare }),
+        },
+      },
     });
     await app.recoverInterrupted();
     return {

@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NovaError } from '../domain/nova-error.ts';
-import { novaConfigSchema, type ModelsConfig, type ProjectConfig, type ServerConfig } from './nova-config.ts';
+import {
+  novaConfigSchema,
+  type ModelsConfig,
+  type ProjectConfig,
+  type RoutingConfig,
+  type ServerConfig,
+} from './nova-config.ts';
 import {
   formatProblem,
   parseLocatedDocument,
@@ -19,6 +25,7 @@ export interface NovaConfig {
   readonly models: ModelsConfig;
   readonly projects: readonly ProjectConfig[];
   readonly server: ServerConfig;
+  readonly routing: RoutingConfig;
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -127,6 +134,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     models: file.models,
     projects: file.projects.map((project) => ({ ...project, root: path.resolve(baseDir, project.root) })),
     server,
+    routing: file.routing,
   };
 }
 

@@ -58,6 +58,28 @@ export const serverConfigSchema = z
   })
   .strict();
 
+export const routingConfigSchema = z
+  .object({
+    /** Below this confidence the router asks a question instead of guessing (0..1). */
+    confidenceThreshold: z.number().min(0).max(1).optional(),
+    /** Requests with more than this share of words unknown to the roster are out of scope (0..1). */
+    maxUnknownShare: z.number().min(0).max(1).optional(),
+    /** Checked in order before the ranker; the first match decides. */
+    rules: z
+      .array(
+        z
+          .object({
+            agent: z.string().min(1),
+            keywords: z.array(z.string().min(1)).min(1).optional(),
+            project: z.string().min(1).optional(),
+            requester: z.string().min(1).optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
 /** `nova.config.json` (or the file named by `--config` / `NOVA_CONFIG`). */
 export const novaConfigSchema = z
   .object({
@@ -68,6 +90,7 @@ export const novaConfigSchema = z
     models: modelsConfigSchema.default(modelsConfigSchema.parse({})),
     projects: z.array(projectConfigSchema).default([]),
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
+    routing: routingConfigSchema.default(routingConfigSchema.parse({})),
   })
   .strict();
 
@@ -75,3 +98,4 @@ export type NovaConfigFile = z.infer<typeof novaConfigSchema>;
 export type ModelsConfig = z.infer<typeof modelsConfigSchema>;
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
+export type RoutingConfig = z.infer<typeof routingConfigSchema>;

@@ -1,4 +1,5 @@
 import type { Budget } from './budget.ts';
+import type { RoutingDecision } from './routing-decision.ts';
 
 /** Who asked: the owner, another agent (delegation), a schedule, or an API client. */
 export type Requester =
@@ -26,4 +27,6 @@ export interface Task {
   /** Same key, same task: lets a client retry a create without starting a second run. */
   readonly idempotencyKey?: string;
   readonly createdAt: string;
+  /** How the agent was chosen, when the router chose it. */
+  readonly routing?: RoutingDecision;
 }

@@ -21,8 +21,10 @@ export interface Ranking {
   readonly ranked: readonly RankedAgent[];
   /** Highest cosine similarity to any single example or description: low means "nothing like this". */
   readonly bestSimilarity: number;
-  /** Features of the request the roster has never seen, 0..1. */
+  /** Words of the request the roster has never seen, 0..1. */
   readonly unknownShare: number;
+  /** Content words (not stop words) of the request the roster knows. */
+  readonly knownWords: number;
 }
 
 export interface RankerOptions {
@@ -59,6 +61,8 @@ export class OfflineRanker {
   #documentAgent: Int32Array = new Int32Array(0);
   /** feature → postings over agent centroids. */
   #centroidPostings: Array<Array<[number, number]>> = [];
+  /** Length of each agent's centroid before normalising, for leave-one-out scoring. */
+  #centroidNorms = new Float64Array(0);
 
   constructor(profiles: readonly AgentProfile[], options: RankerOptions = {}) {
     this.agents = profiles.map((profile) => profile.name);
@@ -68,10 +72,21 @@ export class OfflineRanker {
     const documents: Array<{ agent: number; text: string; weight: number; nearest: boolean }> = [];
     const instructionWeight = this.#instructionWeight;
     profiles.forEach((profile, agent) => {
-      documents.push({ agent, text: `${profile.name.replaceAll('-', ' ')} ${profile.description}`, weight: 1, nearest: true });
-      for (const example of profile.examples) documents.push({ agent, text: example, weight: 1, nearest: true });
+      documents.push({
+        agent,
+        text: `${profile.name.replaceAll('-', ' ')} ${profile.description}`,
+        weight: 1,
+        nearest: true,
+      });
+      for (const example of profile.examples)
+        documents.push({ agent, text: example, weight: 1, nearest: true });
       if (profile.instructions && instructionWeight > 0) {
-        documents.push({ agent, text: profile.instructions, weight: instructionWeight * profile.examples.length, nearest: false });
+        documents.push({
+          agent,
+          text: profile.instructions,
+          weight: instructionWeight * profile.examples.length,
+          nearest: false,
+        });
       }
     });
     this.#train(documents);
@@ -79,9 +94,9 @@ export class OfflineRanker {
   }
 
   rank(text: string, limit = 5): Ranking {
-    const { vector, unknownShare } = this.#vectorize(text);
+    const { vector, unknownShare, knownWords } = this.#vectorize(text);
     const scores = this.#scores(vector, -1);
-    return this.#toRanking(scores.agentScores, scores.bestSimilarity, unknownShare, limit);
+    return this.#toRanking(scores.agentScores, scores.bestSimilarity, unknownShare, knownWords, limit);
   }
 
   #train(documents: ReadonlyArray<{ agent: number; text: string; weight: number; nearest: boolean }>): void {
@@ -98,7 +113,10 @@ export class OfflineRanker {
       }
     }
     const count = documents.length;
-    this.#idf = Float64Array.from(documentFrequency, (frequency) => Math.log((1 + count) / (1 + frequency)) + 1);
+    this.#idf = Float64Array.from(
+      documentFrequency,
+      (frequency) => Math.log((1 + count) / (1 + frequency)) + 1,
+    );
     this.#documentPostings = Array.from({ length: this.#vocabulary.size }, () => []);
     this.#centroidPostings = Array.from({ length: this.#vocabulary.size }, () => []);
     this.#documentAgent = Int32Array.from(documents, (document) => document.agent);
@@ -114,8 +132,10 @@ export class OfflineRanker {
         centroid.set(feature, (centroid.get(feature) ?? 0) + value * document.weight);
       });
     });
+    this.#centroidNorms = new Float64Array(this.agents.length);
     centroids.forEach((centroid, agent) => {
       const norm = Math.sqrt([...centroid.values()].reduce((sum, value) => sum + value * value, 0)) || 1;
+      this.#centroidNorms[agent] = norm;
       for (const [feature, value] of centroid) this.#centroidPostings[feature]!.push([agent, value / norm]);
     });
   }
@@ -134,20 +154,25 @@ export class OfflineRanker {
     return { indices: Int32Array.from(indices), values: Float64Array.from(values, (value) => value / norm) };
   }
 
-  #vectorize(text: string): { vector: SparseVector; unknownShare: number } {
+  #vectorize(text: string): { vector: SparseVector; unknownShare: number; knownWords: number } {
     const features = extractFeatures(text, this.#features);
     let unknown = 0;
     let total = 0;
+    let knownWords = 0;
     for (const [name, weight] of features) {
       if (!name.startsWith('w:')) continue;
       total += weight;
-      if (!this.#vocabulary.has(name)) unknown += weight;
+      if (this.#vocabulary.has(name)) knownWords += 1;
+      else unknown += weight;
     }
-    return { vector: this.#weigh(features), unknownShare: total === 0 ? 1 : unknown / total };
+    return { vector: this.#weigh(features), unknownShare: total === 0 ? 1 : unknown / total, knownWords };
   }
 
   /** Blended agent scores; `excludeDocument` leaves one document out (for calibration). */
-  #scores(vector: SparseVector, excludeDocument: number): { agentScores: Float64Array; bestSimilarity: number } {
+  #scores(
+    vector: SparseVector,
+    excludeDocument: number,
+  ): { agentScores: Float64Array; bestSimilarity: number } {
     const documentScores = new Map<number, number>();
     const centroidScores = new Float64Array(this.agents.length);
     vector.indices.forEach((feature, position) => {
@@ -156,8 +181,18 @@ export class OfflineRanker {
         if (document === excludeDocument) continue;
         documentScores.set(document, (documentScores.get(document) ?? 0) + weight * value);
       }
-      for (const [agent, value] of this.#centroidPostings[feature] ?? []) centroidScores[agent] = (centroidScores[agent] ?? 0) + weight * value;
+      for (const [agent, value] of this.#centroidPostings[feature] ?? [])
+        centroidScores[agent] = (centroidScores[agent] ?? 0) + weight * value;
     });
+    if (excludeDocument >= 0) {
+      // Leave the document out of its own agent's centroid too: with q the document's unit vector,
+      // q·(C − q) = S − 1 and |C − q|² = N² − 2S + 1, where S = q·C and N = |C|.
+      const agent = this.#documentAgent[excludeDocument] ?? 0;
+      const norm = this.#centroidNorms[agent] ?? 1;
+      const dot = (centroidScores[agent] ?? 0) * norm;
+      const remaining = Math.sqrt(Math.max(1e-9, norm * norm - 2 * dot + 1));
+      centroidScores[agent] = (dot - 1) / remaining;
+    }
     // Nearest examples: mean of each agent's two best matches, which is steadier than the single best.
     const best = this.agents.map(() => [0, 0]);
     let bestSimilarity = 0;
@@ -172,7 +207,9 @@ export class OfflineRanker {
     const agentScores = new Float64Array(this.agents.length);
     for (let agent = 0; agent < this.agents.length; agent++) {
       const [first = 0, second = 0] = best[agent]!;
-      agentScores[agent] = this.#centroidWeight * (centroidScores[agent] ?? 0) + (1 - this.#centroidWeight) * ((first + second) / 2);
+      agentScores[agent] =
+        this.#centroidWeight * (centroidScores[agent] ?? 0) +
+        (1 - this.#centroidWeight) * ((first + second) / 2);
     }
     return { agentScores, bestSimilarity };
   }
@@ -185,13 +222,24 @@ export class OfflineRanker {
     return exponentials.map((value) => value / sum);
   }
 
-  #toRanking(scores: Float64Array, bestSimilarity: number, unknownShare: number, limit: number): Ranking {
+  #toRanking(
+    scores: Float64Array,
+    bestSimilarity: number,
+    unknownShare: number,
+    knownWords: number,
+    limit: number,
+  ): Ranking {
     const probabilities = this.#softmax(scores, this.temperature);
     const order = [...scores.keys()].sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0)).slice(0, limit);
     return {
-      ranked: order.map((agent) => ({ agent: this.agents[agent]!, confidence: probabilities[agent] ?? 0, score: scores[agent] ?? 0 })),
+      ranked: order.map((agent) => ({
+        agent: this.agents[agent]!,
+        confidence: probabilities[agent] ?? 0,
+        score: scores[agent] ?? 0,
+      })),
       bestSimilarity,
       unknownShare,
+      knownWords,
     };
   }
 
@@ -216,7 +264,8 @@ export class OfflineRanker {
     let bestLoss = Infinity;
     for (let temperature = 0.005; temperature <= 0.3; temperature *= 1.15) {
       let loss = 0;
-      for (const { scores, agent } of heldOut) loss -= Math.log(Math.max(1e-12, this.#softmax(scores, temperature)[agent] ?? 0));
+      for (const { scores, agent } of heldOut)
+        loss -= Math.log(Math.max(1e-12, this.#softmax(scores, temperature)[agent] ?? 0));
       if (loss < bestLoss) {
         bestLoss = loss;
         bestTemperature = temperature;
@@ -225,4 +274,3 @@ export class OfflineRanker {
     return bestTemperature;
   }
 }
-

@@ -1,6 +1,11 @@
 import { closestMatch } from '../domain/closest-match.ts';
 import { NovaError } from '../domain/nova-error.ts';
-import type { Clarification, RoutingCandidate, RoutingDecision, RoutingResult } from '../domain/routing-decision.ts';
+import type {
+  Clarification,
+  RoutingCandidate,
+  RoutingDecision,
+  RoutingResult,
+} from '../domain/routing-decision.ts';
 import { OfflineRanker, type AgentProfile, type Ranking } from './offline-ranker.ts';
 
 export interface RoutingRule {
@@ -18,10 +23,17 @@ export interface RoutingThresholds {
   readonly maxUnknownShare: number;
   /** Requests with no agent scoring at least this are out of scope. */
   readonly minScore: number;
+  /** Requests with fewer known content words than this are too vague to route. */
+  readonly minKnownWords: number;
 }
 
 /** Chosen on the development half of the shipped eval set; see docs/decisions/0004-routing.md. */
-export const defaultThresholds: RoutingThresholds = { confidence: 0.3, maxUnknownShare: 0.5, minScore: 0.12 };
+export const defaultThresholds: RoutingThresholds = {
+  confidence: 0.3,
+  maxUnknownShare: 0.45,
+  minScore: 0.12,
+  minKnownWords: 2,
+};
 
 export interface RouteInput {
   readonly text: string;
@@ -53,7 +65,11 @@ export function parseMention(text: string): { agent: string; text: string } | un
 }
 
 function containsPhrase(text: string, phrase: string): boolean {
-  const escaped = phrase.trim().toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+  const escaped = phrase
+    .trim()
+    .toLowerCase()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 }
 
@@ -70,11 +86,19 @@ export function createRouter(options: RouterOptions): Router {
   const ranker = options.agents.length > 0 ? new OfflineRanker(options.agents) : undefined;
   for (const rule of options.rules ?? []) {
     if (!known.has(rule.agent)) {
-      throw new NovaError('CONFIG_INVALID', `routing rule names unknown agent "${rule.agent}"`, { details: { rule } });
+      throw new NovaError('CONFIG_INVALID', `routing rule names unknown agent "${rule.agent}"`, {
+        details: { rule },
+      });
     }
   }
 
-  const decision = (agent: string, confidence: number, strategy: string, reasons: string[], alternatives: RoutingCandidate[] = []): RoutingDecision => ({
+  const decision = (
+    agent: string,
+    confidence: number,
+    strategy: string,
+    reasons: string[],
+    alternatives: RoutingCandidate[] = [],
+  ): RoutingDecision => ({
     kind: 'decision',
     agent,
     confidence,
@@ -83,13 +107,34 @@ export function createRouter(options: RouterOptions): Router {
     strategy,
   });
 
-  const label = (candidate: RoutingCandidate): string => `${candidate.agent} (${titles.get(candidate.agent) ?? candidate.agent})`;
+  const label = (candidate: RoutingCandidate): string =>
+    `${candidate.agent} (${titles.get(candidate.agent) ?? candidate.agent})`;
 
   function fromRanking(ranking: Ranking): RoutingResult {
-    const candidates = ranking.ranked.slice(0, 3).map((ranked) => ({ agent: ranked.agent, confidence: ranked.confidence }));
+    const candidates = ranking.ranked
+      .slice(0, 3)
+      .map((ranked) => ({ agent: ranked.agent, confidence: ranked.confidence }));
     const top = ranking.ranked[0];
     if (!top) {
-      return { kind: 'clarification', question: 'No agents are loaded; add agent files first.', candidates: [], reasons: ['empty roster'] };
+      return {
+        kind: 'clarification',
+        question: 'No agents are loaded; add agent files first.',
+        candidates: [],
+        reasons: ['empty roster'],
+      };
+    }
+    // Few words can still be unambiguous ("translate this"); only a short request that is also unclear is vague.
+    if (
+      ranking.knownWords < thresholds.minKnownWords &&
+      top.confidence < 0.9 &&
+      ranking.unknownShare <= thresholds.maxUnknownShare
+    ) {
+      return {
+        kind: 'clarification',
+        question: `What should be done, and with what? Say a little more, or pick one: ${candidates.map(label).join(', ')}.`,
+        candidates,
+        reasons: [`too vague: ${ranking.knownWords} word(s) that any agent's description or examples use`],
+      };
     }
     const outOfScope = ranking.unknownShare > thresholds.maxUnknownShare || top.score < thresholds.minScore;
     if (outOfScope) {
@@ -126,14 +171,19 @@ export function createRouter(options: RouterOptions): Router {
       if (input.agent !== undefined) {
         if (!known.has(input.agent)) {
           const suggestion = closestMatch(input.agent, names);
-          throw new NovaError('NOT_FOUND', `unknown agent "${input.agent}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`, {
-            details: { agent: input.agent },
-          });
+          throw new NovaError(
+            'NOT_FOUND',
+            `unknown agent "${input.agent}".${suggestion ? ` Did you mean "${suggestion}"?` : ''}`,
+            {
+              details: { agent: input.agent },
+            },
+          );
         }
         return decision(input.agent, 1, 'explicit', ['named with --agent']);
       }
       const mention = parseMention(input.text);
-      if (mention && known.has(mention.agent)) return decision(mention.agent, 1, 'explicit', [`mentioned as @${mention.agent}`]);
+      if (mention && known.has(mention.agent))
+        return decision(mention.agent, 1, 'explicit', [`mentioned as @${mention.agent}`]);
       const text = mention ? mention.text : input.text;
       for (const rule of options.rules ?? []) {
         const matches =
@@ -149,10 +199,13 @@ export function createRouter(options: RouterOptions): Router {
           return decision(rule.agent, 0.95, 'rule', [`rule: ${conditions.join(', ')}`]);
         }
       }
-      if (!ranker) return fromRanking({ ranked: [], bestSimilarity: 0, unknownShare: 1 });
+      if (!ranker) return fromRanking({ ranked: [], bestSimilarity: 0, unknownShare: 1, knownWords: 0 });
       const result = fromRanking(ranker.rank(text));
       if (mention) {
-        return { ...result, reasons: [`@${mention.agent} is not an agent; routed on the rest of the text`, ...result.reasons] };
+        return {
+          ...result,
+          reasons: [`@${mention.agent} is not an agent; routed on the rest of the text`, ...result.reasons],
+        };
       }
       return result;
     },

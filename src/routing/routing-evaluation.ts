@@ -8,13 +8,23 @@ export interface LabeledRequest {
 }
 
 export interface RoutingReport {
-  readonly answerable: { readonly total: number; readonly correct: number; readonly accuracy: number; readonly abstained: number; readonly abstainedRate: number };
+  readonly answerable: {
+    readonly total: number;
+    readonly correct: number;
+    readonly accuracy: number;
+    readonly abstained: number;
+    readonly abstainedRate: number;
+  };
   /** Accuracy among answerable requests the router did decide on. */
   readonly decidedAccuracy: number;
   readonly outOfScope: { readonly total: number; readonly abstained: number; readonly abstainedRate: number };
   readonly abstentionPrecision: number;
   readonly abstentionRecall: number;
-  readonly confusion: ReadonlyArray<{ readonly expected: string; readonly got: string; readonly count: number }>;
+  readonly confusion: ReadonlyArray<{
+    readonly expected: string;
+    readonly got: string;
+    readonly count: number;
+  }>;
   readonly latency: { readonly p50Ms: number; readonly p99Ms: number };
 }
 
@@ -48,7 +58,8 @@ export function evaluateRouting(router: Router, labeled: readonly LabeledRequest
     answerable += 1;
     if (result.kind === 'clarification') abstainedAnswerable += 1;
     if (got === request.agent) correct += 1;
-    else confusion.set(`${request.agent}\u0000${got}`, (confusion.get(`${request.agent}\u0000${got}`) ?? 0) + 1);
+    else
+      confusion.set(`${request.agent}\u0000${got}`, (confusion.get(`${request.agent}\u0000${got}`) ?? 0) + 1);
   }
   const abstained = abstainedAnswerable + abstainedOutOfScope;
   latencies.sort((a, b) => a - b);
@@ -60,8 +71,13 @@ export function evaluateRouting(router: Router, labeled: readonly LabeledRequest
       abstained: abstainedAnswerable,
       abstainedRate: answerable === 0 ? 0 : abstainedAnswerable / answerable,
     },
-    decidedAccuracy: answerable - abstainedAnswerable === 0 ? 0 : correct / (answerable - abstainedAnswerable),
-    outOfScope: { total: outOfScope, abstained: abstainedOutOfScope, abstainedRate: outOfScope === 0 ? 0 : abstainedOutOfScope / outOfScope },
+    decidedAccuracy:
+      answerable - abstainedAnswerable === 0 ? 0 : correct / (answerable - abstainedAnswerable),
+    outOfScope: {
+      total: outOfScope,
+      abstained: abstainedOutOfScope,
+      abstainedRate: outOfScope === 0 ? 0 : abstainedOutOfScope / outOfScope,
+    },
     abstentionPrecision: abstained === 0 ? 0 : abstainedOutOfScope / abstained,
     abstentionRecall: outOfScope === 0 ? 0 : abstainedOutOfScope / outOfScope,
     confusion: [...confusion]
@@ -85,7 +101,10 @@ export interface RouteRequestLine {
  */
 export function parseRoutingJsonl(text: string, kind: 'labeled'): LabeledRequest[];
 export function parseRoutingJsonl(text: string, kind: 'requests'): RouteRequestLine[];
-export function parseRoutingJsonl(text: string, kind: 'labeled' | 'requests'): LabeledRequest[] | RouteRequestLine[] {
+export function parseRoutingJsonl(
+  text: string,
+  kind: 'labeled' | 'requests',
+): LabeledRequest[] | RouteRequestLine[] {
   const rows: Array<LabeledRequest | RouteRequestLine> = [];
   text.split(/\r?\n/).forEach((line, index) => {
     const number = index + 1;
@@ -94,20 +113,30 @@ export function parseRoutingJsonl(text: string, kind: 'labeled' | 'requests'): L
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new NovaError('BAD_REQUEST', `line ${number}: not valid JSON: ${(error as Error).message}`, { details: { line: number } });
+      throw new NovaError('BAD_REQUEST', `line ${number}: not valid JSON: ${(error as Error).message}`, {
+        details: { line: number },
+      });
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new NovaError('BAD_REQUEST', `line ${number}: expected a JSON object like {"text": "..."}`, { details: { line: number } });
+      throw new NovaError('BAD_REQUEST', `line ${number}: expected a JSON object like {"text": "..."}`, {
+        details: { line: number },
+      });
     }
     const record = value as Record<string, unknown>;
     if (typeof record.text !== 'string' || record.text.trim() === '') {
-      throw new NovaError('BAD_REQUEST', `line ${number}: field \`text\` must be a non-empty string`, { details: { line: number } });
+      throw new NovaError('BAD_REQUEST', `line ${number}: field \`text\` must be a non-empty string`, {
+        details: { line: number },
+      });
     }
     if (kind === 'labeled') {
       if (!('agent' in record) || (record.agent !== null && typeof record.agent !== 'string')) {
-        throw new NovaError('BAD_REQUEST', `line ${number}: field \`agent\` must be an agent name or null (for requests no agent should take)`, {
-          details: { line: number },
-        });
+        throw new NovaError(
+          'BAD_REQUEST',
+          `line ${number}: field \`agent\` must be an agent name or null (for requests no agent should take)`,
+          {
+            details: { line: number },
+          },
+        );
       }
       rows.push({ text: record.text, agent: record.agent });
     } else {

@@ -22,3 +22,6 @@ export const exitCodes: Record<NovaErrorCode, number> = {
 export function exitCodeFor(code: string): number {
   return (exitCodes as Record<string, number | undefined>)[code] ?? 1;
 }
+
+/** `nova ask` stopped to ask which agent should take the task: not an error, but not done either. */
+export const clarificationExitCode = 20;

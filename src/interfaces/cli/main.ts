@@ -6,6 +6,7 @@ import { processIo, type CliIo } from './cli-io.ts';
 import { agentsCommands } from './commands/agents-command.ts';
 import { askCommand } from './commands/ask-command.ts';
 import { doctorCommand } from './commands/doctor-command.ts';
+import { evalCommand, routeCommand } from './commands/route-command.ts';
 import { runsCommands } from './commands/runs-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
@@ -53,6 +54,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     askCommand(context),
     agentsCommands(context),
     runsCommands(context),
+    routeCommand(context),
+    evalCommand(context),
     doctorCommand(context),
     startCommand(context),
   ]) {

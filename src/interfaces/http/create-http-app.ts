@@ -6,7 +6,9 @@ import { z } from 'zod';
 import type { NovaApp } from '../../app/nova-app.ts';
 import { NovaError, toNovaError } from '../../domain/nova-error.ts';
 import type { RunEvent } from '../../domain/run-event.ts';
+import type { RoutingDecision } from '../../domain/routing-decision.ts';
 import { isTerminal, runStatuses } from '../../domain/run.ts';
+import { parseMention } from '../../routing/router.ts';
 import type { Step } from '../../domain/step.ts';
 import { httpStatuses } from './http-status.ts';
 
@@ -146,9 +148,21 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     const parsed = createTaskBody.safeParse(await readJson(context));
     if (!parsed.success) throw new NovaError('BAD_REQUEST', `invalid task: ${zodProblems(parsed.error)}`);
     const body = parsed.data;
+    let agent = body.agent;
+    let text = body.text;
+    let routing: RoutingDecision | undefined;
+    if (!agent) {
+      const routed = nova.route({ text, ...(body.project ? { projectId: body.project } : {}) });
+      // Not sure which agent: a question back, not a guess. The client answers by naming the agent.
+      if (routed.kind === 'clarification') return context.json({ clarification: routed }, 200);
+      agent = routed.agent;
+      routing = routed;
+      if (routed.strategy === 'explicit') text = parseMention(text)?.text ?? text;
+    }
     const started = nova.start({
-      text: body.text,
-      ...(body.agent ? { agent: body.agent } : {}),
+      text,
+      agent,
+      ...(routing ? { routing } : {}),
       ...(body.project ? { projectId: body.project } : {}),
       requester: { kind: 'api', client: 'http' },
     });

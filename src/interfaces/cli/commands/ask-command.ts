@@ -1,4 +1,9 @@
+import readline from 'node:readline/promises';
 import { Command } from 'commander';
+import type { RoutingDecision } from '../../../domain/routing-decision.ts';
+import { parseMention } from '../../../routing/router.ts';
+import { clarificationExitCode } from '../exit-codes.ts';
+import { formatRouting } from './route-command.ts';
 import type { RunEvent } from '../../../domain/run-event.ts';
 import { totalTokens } from '../../../domain/usage.ts';
 import { formatDuration, runDurationMs, shorten } from '../format.ts';
@@ -9,7 +14,10 @@ export function askCommand(context: CommandContext): Command {
   return new Command('ask')
     .description('give a task to an agent; streams the answer and prints the run id')
     .argument('<task...>', 'what you want done (quote it, or write it as several words)')
-    .option('-a, --agent <name>', 'the agent to use (default: assistant)')
+    .option(
+      '-a, --agent <name>',
+      'the agent to use (default: the router chooses; @name at the start of the task works too)',
+    )
     .option('-p, --project <id>', 'the project the task is about')
     .option('--json', 'print one JSON object with the run and its outcome instead of streaming')
     .action(async (words: string[], options: { agent?: string; project?: string; json?: boolean }) => {
@@ -57,9 +65,42 @@ export function askCommand(context: CommandContext): Command {
               break;
           }
         };
+        let text = words.join(' ');
+        let agent = options.agent;
+        let routing: RoutingDecision | undefined;
+        if (!agent) {
+          const routed = nova.app.route({ text, ...(options.project ? { projectId: options.project } : {}) });
+          if (routed.kind === 'clarification') {
+            const choice = options.json
+              ? undefined
+              : await askToChoose(
+                  context,
+                  formatRouting(routed),
+                  routed.candidates.map((candidate) => candidate.agent),
+                );
+            if (!choice) {
+              if (options.json) io.writeOut(`${JSON.stringify({ clarification: routed }, null, 2)}\n`);
+              else {
+                io.writeError(`${formatRouting(routed)}\n`);
+                io.writeError(
+                  `Answer by naming the agent: nova ask ${JSON.stringify(text)} --agent ${routed.candidates[0]?.agent ?? '<name>'}\n`,
+                );
+              }
+              context.setExitCode(clarificationExitCode);
+              return;
+            }
+            agent = choice;
+          } else {
+            agent = routed.agent;
+            routing = routed;
+            if (routed.strategy === 'explicit') text = parseMention(text)?.text ?? text;
+            if (!options.json) io.writeError(`→ ${formatRouting(routed).split('\n')[0]}\n`);
+          }
+        }
         const run = await nova.app.ask({
-          text: words.join(' '),
-          ...(options.agent ? { agent: options.agent } : {}),
+          text,
+          agent,
+          ...(routing ? { routing } : {}),
           ...(options.project ? { projectId: options.project } : {}),
           signal: controller.signal,
           onEvent,
@@ -100,4 +141,22 @@ export function askCommand(context: CommandContext): Command {
         await nova.close();
       }
     });
+}
+
+/** On a terminal, asks the person to pick a candidate; elsewhere returns undefined. */
+async function askToChoose(
+  context: CommandContext,
+  question: string,
+  candidates: readonly string[],
+): Promise<string | undefined> {
+  if (!context.io.interactive || !process.stdin.isTTY || candidates.length === 0) return undefined;
+  context.io.writeError(`${question}\n`);
+  const prompt = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await prompt.question(`Pick 1-${candidates.length} (or Enter to stop): `)).trim();
+    const index = Number(answer) - 1;
+    return Number.isInteger(index) ? candidates[index] : candidates.find((candidate) => candidate === answer);
+  } finally {
+    prompt.close();
+  }
 }
