@@ -11,43 +11,85 @@ const roster = [
     name: 'translator',
     title: 'Translator',
     description: 'Translates text between languages such as German, French and Spanish.',
-    examples: ['translate this email into German', 'what does this French letter say in English', 'put the manual into Spanish'],
+    examples: [
+      'translate this email into German',
+      'what does this French letter say in English',
+      'put the manual into Spanish',
+    ],
   },
   {
     name: 'erp-accounting',
     title: 'ERP Accounting',
     description: 'Ledger, VAT, bank reconciliation and month-end close in the ERP.',
-    examples: ['reconcile the bank account for October', 'why does the VAT report not match the ledger', 'prepare the month-end close'],
+    examples: [
+      'reconcile the bank account for October',
+      'why does the VAT report not match the ledger',
+      'prepare the month-end close',
+    ],
   },
   {
     name: 'reminders',
     title: 'Reminders',
     description: 'Sets reminders at a given time, once or repeating.',
-    examples: ['remind me tomorrow at 9 to call the bank', 'every Monday remind me to send invoices', 'what reminders do I have'],
+    examples: [
+      'remind me tomorrow at 9 to call the bank',
+      'every Monday remind me to send invoices',
+      'what reminders do I have',
+    ],
   },
 ];
 
 describe('router strategies', () => {
-  const router = createRouter({ agents: roster, rules: [{ agent: 'erp-accounting', keywords: ['year-end audit'] }, { agent: 'translator', project: 'intl' }] });
+  const router = createRouter({
+    agents: roster,
+    rules: [
+      { agent: 'erp-accounting', keywords: ['year-end audit'] },
+      { agent: 'translator', project: 'intl' },
+    ],
+  });
 
   it('an explicit --agent decides with certainty; an unknown one is an error with a suggestion', () => {
-    expect(router.route({ text: 'anything', agent: 'reminders' })).toMatchObject({ kind: 'decision', agent: 'reminders', confidence: 1, strategy: 'explicit' });
-    expect(() => router.route({ text: 'x', agent: 'translater' })).toThrow(/unknown agent "translater"\. Did you mean "translator"\?/);
+    expect(router.route({ text: 'anything', agent: 'reminders' })).toMatchObject({
+      kind: 'decision',
+      agent: 'reminders',
+      confidence: 1,
+      strategy: 'explicit',
+    });
+    expect(() => router.route({ text: 'x', agent: 'translater' })).toThrow(
+      /unknown agent "translater"\. Did you mean "translator"\?/,
+    );
   });
 
   it('an @mention decides; an unknown mention is ignored with a reason', () => {
-    expect(parseMention('@erp-accounting, why is VAT off')).toEqual({ agent: 'erp-accounting', text: 'why is VAT off' });
-    expect(router.route({ text: '@reminders call mum' })).toMatchObject({ agent: 'reminders', strategy: 'explicit' });
+    expect(parseMention('@erp-accounting, why is VAT off')).toEqual({
+      agent: 'erp-accounting',
+      text: 'why is VAT off',
+    });
+    expect(router.route({ text: '@reminders call mum' })).toMatchObject({
+      agent: 'reminders',
+      strategy: 'explicit',
+    });
     const unknown = router.route({ text: '@nobody translate this letter into German please' });
     expect(unknown).toMatchObject({ kind: 'decision', agent: 'translator' });
     expect(unknown.reasons[0]).toContain('@nobody is not an agent');
   });
 
   it('config rules come before the ranker: keywords as whole phrases, and projects', () => {
-    expect(router.route({ text: 'prepare the Year-End Audit binder' })).toMatchObject({ agent: 'erp-accounting', strategy: 'rule' });
-    expect(router.route({ text: 'prepare the year-end auditing binder' }).kind === 'decision' && router.route({ text: 'prepare the year-end auditing binder' }).strategy).not.toBe('rule');
-    expect(router.route({ text: 'remind me at 5', projectId: 'intl' })).toMatchObject({ agent: 'translator', strategy: 'rule' });
-    expect(() => createRouter({ agents: roster, rules: [{ agent: 'ghost', keywords: ['x'] }] })).toThrow(/unknown agent "ghost"/);
+    expect(router.route({ text: 'prepare the Year-End Audit binder' })).toMatchObject({
+      agent: 'erp-accounting',
+      strategy: 'rule',
+    });
+    expect(
+      router.route({ text: 'prepare the year-end auditing binder' }).kind === 'decision' &&
+        router.route({ text: 'prepare the year-end auditing binder' }).strategy,
+    ).not.toBe('rule');
+    expect(router.route({ text: 'remind me at 5', projectId: 'intl' })).toMatchObject({
+      agent: 'translator',
+      strategy: 'rule',
+    });
+    expect(() => createRouter({ agents: roster, rules: [{ agent: 'ghost', keywords: ['x'] }] })).toThrow(
+      /unknown agent "ghost"/,
+    );
   });
 
   it('the ranker picks the closest agent and says why, with alternatives', () => {
@@ -60,7 +102,10 @@ describe('router strategies', () => {
 
   it('asks instead of guessing when the request is out of scope or too vague', () => {
     const outside = router.route({ text: 'order a pepperoni pizza with extra cheese' });
-    expect(outside).toMatchObject({ kind: 'clarification', question: expect.stringContaining('None of Nova') });
+    expect(outside).toMatchObject({
+      kind: 'clarification',
+      question: expect.stringContaining('None of Nova'),
+    });
     const empty = createRouter({ agents: [] }).route({ text: 'anything' });
     expect(empty).toMatchObject({ kind: 'clarification', question: expect.stringContaining('No agents') });
   });
@@ -70,9 +115,17 @@ describe('routing on the shipped roster and eval set', () => {
   const root = path.resolve(import.meta.dirname, '../..');
   const agents = fs
     .readdirSync(path.join(root, 'agents'))
-    .map((file) => parseAgentFile(fs.readFileSync(path.join(root, 'agents', file), 'utf8'), file, { availableTools: new Set() }).agent!);
+    .map(
+      (file) =>
+        parseAgentFile(fs.readFileSync(path.join(root, 'agents', file), 'utf8'), file, {
+          availableTools: new Set(),
+        }).agent!,
+    );
   const router = createRouter({ agents });
-  const labeled = parseRoutingJsonl(fs.readFileSync(path.join(root, 'eval/routing/default-roster.jsonl'), 'utf8'), 'labeled');
+  const labeled = parseRoutingJsonl(
+    fs.readFileSync(path.join(root, 'eval/routing/default-roster.jsonl'), 'utf8'),
+    'labeled',
+  );
   const report = evaluateRouting(router, labeled);
 
   it('keeps its measured quality (floors a little under the figures in the README)', () => {
@@ -96,7 +149,9 @@ describe('routing on the shipped roster and eval set', () => {
 
   it('asks about a vague request and does not guess on an out-of-scope one', () => {
     expect(router.route({ text: 'help me with the thing' }).kind).toBe('clarification');
-    expect(router.route({ text: 'what's the score of the football match tonight' }).kind).toBe('clarification');
+    expect(router.route({ text: "what's the score of the football match tonight" }).kind).toBe(
+      'clarification',
+    );
     expect(router.route({ text: 'translate this' })).toMatchObject({ kind: 'decision', agent: 'translator' });
   });
 });
