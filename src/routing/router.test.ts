@@ -113,14 +113,12 @@ describe('router strategies', () => {
 
 describe('routing on the shipped roster and eval set', () => {
   const root = path.resolve(import.meta.dirname, '../..');
-  const agents = fs
-    .readdirSync(path.join(root, 'agents'))
-    .map(
-      (file) =>
-        parseAgentFile(fs.readFileSync(path.join(root, 'agents', file), 'utf8'), file, {
-          availableTools: new Set(),
-        }).agent!,
-    );
+  const agents = fs.readdirSync(path.join(root, 'agents')).map(
+    (file) =>
+      parseAgentFile(fs.readFileSync(path.join(root, 'agents', file), 'utf8'), file, {
+        availableTools: new Set(),
+      }).agent!,
+  );
   const router = createRouter({ agents });
   const labeled = parseRoutingJsonl(
     fs.readFileSync(path.join(root, 'eval/routing/default-roster.jsonl'), 'utf8'),

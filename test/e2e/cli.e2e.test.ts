@@ -47,7 +47,7 @@ describe('nova CLI, end to end', () => {
   });
 
   it('gives --json output a script can read', async () => {
-    const asked = await cli(['ask', 'hello', '--json'], { NOVA_MODEL: helloModel });
+    const asked = await cli(['ask', 'hello', '--agent', 'assistant', '--json'], { NOVA_MODEL: helloModel });
     expect(asked.code).toBe(0);
     const result = JSON.parse(asked.stdout) as {
       status: string;
@@ -159,5 +159,97 @@ describe('nova CLI, end to end', () => {
     });
     expect(broken.code).toBe(3);
     expect(broken.stdout).toMatch(/✗ model/);
+  });
+});
+
+describe('routing from the CLI, end to end', () => {
+  it('routes an ask without --agent, says where it went, and records the decision with the task', async () => {
+    const asked = await cli(['ask', 'please translate this short welcome text into German', '--json'], {
+      NOVA_MODEL: helloModel,
+    });
+    expect(asked.code, asked.stdout).toBe(0);
+    const result = JSON.parse(asked.stdout) as { agent: string; runId: string };
+    expect(result.agent).toBe('translator');
+    const shown = JSON.parse((await cli(['runs', 'show', result.runId, '--json'])).stdout) as {
+      run: { task: { routing: { agent: string; strategy: string; confidence: number } } };
+    };
+    expect(shown.run.task.routing).toMatchObject({ agent: 'translator', strategy: 'ranker' });
+    const human = await cli(['ask', '@erp-sales', 'why', 'was', 'order', '7781', 'priced', 'wrong'], {
+      NOVA_MODEL: helloModel,
+    });
+    expect(human.stderr).toContain('→ erp-sales (confidence 1.00; mentioned as @erp-sales)');
+  });
+
+  it('asks a question instead of guessing on a vague request, and exits 20 with how to answer', async () => {
+    const vague = await cli(['ask', 'help me with the thing'], { NOVA_MODEL: helloModel });
+    expect(vague.code).toBe(20);
+    expect(vague.stderr).toContain('? What should be done, and with what?');
+    expect(vague.stderr).toMatch(
+      /Answer by naming the agent: nova ask "help me with the thing" --agent [a-z-]+/,
+    );
+    expect((await cli(['runs', 'list', '--json'])).stdout).toContain('"runs": []');
+    const json = JSON.parse(
+      (await cli(['ask', 'order me a pizza with extra cheese', '--json'], { NOVA_MODEL: helloModel })).stdout,
+    ) as {
+      clarification: { kind: string; candidates: unknown[] };
+    };
+    expect(json.clarification).toMatchObject({ kind: 'clarification' });
+    expect(json.clarification.candidates.length).toBeGreaterThan(0);
+  });
+
+  it('routes a JSONL file line by line and evaluates a labelled file, naming the line of bad input', async () => {
+    const requests = path.join(workspace.dir, 'requests.jsonl');
+    fs.writeFileSync(
+      requests,
+      '{"id":"a","text":"remind me tomorrow at 8 to call the garage"}\n{"id":"b","text":"order me a pizza"}\n',
+    );
+    const routed = await cli(['route', '--file', requests]);
+    expect(routed.code).toBe(0);
+    const lines = routed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; agent: string | null; abstained: boolean });
+    expect(lines).toEqual([
+      expect.objectContaining({ id: 'a', agent: 'reminders', abstained: false }),
+      expect.objectContaining({ id: 'b', agent: null, abstained: true }),
+    ]);
+    fs.appendFileSync(requests, '{"id":"c", "text": \n');
+    const broken = await cli(['route', '--file', requests]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('line 3: not valid JSON');
+
+    const evaluated = await cli([
+      'eval',
+      'routing',
+      '--file',
+      path.join(repoRoot, 'eval/routing/default-roster.jsonl'),
+      '--json',
+    ]);
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout) as {
+      answerable: { total: number; accuracy: number };
+      latency: { p50Ms: number };
+    };
+    expect(report.answerable.total).toBeGreaterThanOrEqual(400);
+    expect(report.answerable.accuracy).toBeGreaterThan(0.7);
+
+    const otherRoster = path.join(workspace.dir, 'roster');
+    fs.mkdirSync(otherRoster);
+    fs.writeFileSync(
+      path.join(otherRoster, 'chef.md'),
+      '---\nname: chef\ndescription: Cooks recipes and plans dinner menus.\nexamples: [plan a dinner menu for six, what can I cook with leeks]\n---\n',
+    );
+    fs.writeFileSync(
+      path.join(otherRoster, 'gardener.md'),
+      '---\nname: gardener\ndescription: Looks after plants, lawns and the vegetable patch.\nexamples: [when should I prune the roses, my tomato plants have yellow leaves]\n---\n',
+    );
+    const custom = await cli([
+      'route',
+      'what should I cook for dinner tonight',
+      '--agents',
+      otherRoster,
+      '--json',
+    ]);
+    expect(JSON.parse(custom.stdout)).toMatchObject({ kind: 'decision', agent: 'chef' });
   });
 });
