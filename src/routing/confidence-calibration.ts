@@ -1,0 +1,83 @@
+/** Softmax of `scores / temperature`, written into a new array. */
+export function softmax(scores: ArrayLike<number>, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (let index = 0; index < scores.length; index++) max = Math.max(max, scores[index] ?? -Infinity);
+  const result = new Float64Array(scores.length);
+  let sum = 0;
+  for (let index = 0; index < scores.length; index++) {
+    const value = Math.exp(((scores[index] ?? 0) - max) / temperature);
+    result[index] = value;
+    sum += value;
+  }
+  for (let index = 0; index < result.length; index++) result[index] = (result[index] ?? 0) / sum;
+  return result;
+}
+
+/**
+ * The temperature that minimises the negative log-likelihood of held-out labels (temperature
+ * scaling, Guo et al. 2017): it changes how sure the ranker sounds, never which agent comes first.
+ * Searched on a log grid, which is plenty for one parameter and never diverges.
+ */
+export function fitTemperature(
+  heldOut: ReadonlyArray<{ readonly scores: ArrayLike<number>; readonly label: number }>,
+  range: { readonly lowest: number; readonly highest: number } = { lowest: 1e-3, highest: 100 },
+): number {
+  if (heldOut.length === 0) return 1;
+  let best = 1;
+  let bestLoss = Infinity;
+  for (let temperature = range.lowest; temperature <= range.highest; temperature *= 1.08) {
+    let loss = 0;
+    for (const { scores, label } of heldOut)
+      loss -= Math.log(Math.max(1e-12, softmax(scores, temperature)[label] ?? 0));
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      best = temperature;
+    }
+  }
+  return best;
+}
+
+export interface CalibrationBin {
+  readonly lower: number;
+  readonly upper: number;
+  readonly count: number;
+  readonly meanConfidence: number;
+  readonly accuracy: number;
+}
+
+export interface CalibrationReport {
+  /** Weighted mean gap between stated confidence and observed accuracy, 0..1 (lower is better). */
+  readonly expectedCalibrationError: number;
+  readonly bins: readonly CalibrationBin[];
+}
+
+/** Expected calibration error over equal-width confidence bins. */
+export function calibrationReport(
+  predictions: ReadonlyArray<{ readonly confidence: number; readonly correct: boolean }>,
+  binCount = 10,
+): CalibrationReport {
+  const groups = Array.from({ length: binCount }, () => ({ count: 0, confidence: 0, correct: 0 }));
+  for (const { confidence, correct } of predictions) {
+    const group = groups[Math.min(binCount - 1, Math.max(0, Math.floor(confidence * binCount)))];
+    if (group === undefined) continue;
+    group.count += 1;
+    group.confidence += confidence;
+    if (correct) group.correct += 1;
+  }
+  const bins: CalibrationBin[] = [];
+  let error = 0;
+  groups.forEach((group, bin) => {
+    if (group.count === 0) return;
+    const meanConfidence = group.confidence / group.count;
+    const accuracy = group.correct / group.count;
+    error += (group.count / predictions.length) * Math.abs(meanConfidence - accuracy);
+    bins.push({
+      lower: bin / binCount,
+      upper: (bin + 1) / binCount,
+      count: group.count,
+      meanConfidence,
+      accuracy,
+    });
+  });
+  return { expectedCalibrationError: error, bins };
+}

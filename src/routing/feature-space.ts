@@ -1,0 +1,78 @@
+import type { SparseVector } from './sparse-vector.ts';
+import { extractFeatures, type FeatureOptions } from './request-features.ts';
+
+export interface Vectorized {
+  /** TF-IDF, sublinear term frequency, L2-normalised; features the space has never seen are dropped. */
+  readonly vector: SparseVector;
+  /**
+   * Share of the request's words (weighted by how rare a word is in English-like text, i.e. by
+   * length) that occur anywhere in the training text, 0..1. Low means the roster has no vocabulary
+   * for this request, a strong out-of-scope signal.
+   */
+  readonly wordCoverage: number;
+}
+
+/**
+ * The vocabulary and inverse document frequencies learnt from the agents' texts. Fitted once;
+ * vectorising a request afterwards touches only the request's own features.
+ */
+export class FeatureSpace {
+  readonly options: FeatureOptions;
+  readonly #vocabulary = new Map<string, number>();
+  readonly #idf: Float64Array;
+
+  constructor(documents: readonly string[], options: FeatureOptions) {
+    this.options = options;
+    const documentFrequency: number[] = [];
+    for (const document of documents) {
+      for (const name of extractFeatures(document, options).keys()) {
+        let index = this.#vocabulary.get(name);
+        if (index === undefined) {
+          index = this.#vocabulary.size;
+          this.#vocabulary.set(name, index);
+        }
+        documentFrequency[index] = (documentFrequency[index] ?? 0) + 1;
+      }
+    }
+    const count = documents.length;
+    this.#idf = Float64Array.from(
+      documentFrequency,
+      (frequency) => Math.log((1 + count) / (1 + frequency)) + 1,
+    );
+  }
+
+  get size(): number {
+    return this.#vocabulary.size;
+  }
+
+  idf(feature: number): number {
+    return this.#idf[feature] ?? 0;
+  }
+
+  vectorize(text: string): Vectorized {
+    const features = extractFeatures(text, this.options);
+    const indices: number[] = [];
+    const values: number[] = [];
+    let knownWords = 0;
+    let allWords = 0;
+    for (const [name, frequency] of features) {
+      const index = this.#vocabulary.get(name);
+      if (name.startsWith('w:')) {
+        const weight = Math.min(name.length - 2, 8);
+        allWords += weight;
+        if (index !== undefined) knownWords += weight;
+      }
+      if (index === undefined) continue;
+      indices.push(index);
+      values.push((1 + Math.log(frequency)) * (this.#idf[index] ?? 1));
+    }
+    const norm = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0)) || 1;
+    return {
+      vector: {
+        indices: Int32Array.from(indices),
+        values: Float64Array.from(values, (value) => value / norm),
+      },
+      wordCoverage: allWords === 0 ? 0 : knownWords / allWords,
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import type { SparseVector } from './sparse-vector.ts';
+
+export interface SimilarityScores {
+  /** Cosine similarity of the request to each agent's centroid. */
+  readonly centroid: Float64Array;
+  /** Mean of each agent's `neighbours` most similar documents. */
+  readonly nearest: Float64Array;
+  /** Highest similarity to any single document of any agent. */
+  readonly bestDocument: number;
+}
+
+/**
+ * Cosine similarity of a request to every training document and every agent centroid through
+ * inverted indexes, so a lookup costs the postings of the request's features rather than the
+ * roster size times the vocabulary.
+ */
+export class SimilarityIndex {
+  readonly agentCount: number;
+  readonly neighbours: number;
+  readonly #documentAgent: Int32Array;
+  readonly #documentPostings: Array<Array<[number, number]>>;
+  readonly #centroidPostings: Array<Array<[number, number]>>;
+
+  constructor(
+    documents: ReadonlyArray<{
+      readonly agent: number;
+      readonly vector: SparseVector;
+      /** Contribution to the agent's centroid (default 1). */
+      readonly weight?: number;
+      /** Whether the document can be a nearest neighbour (default true); background text only shapes the centroid. */
+      readonly neighbour?: boolean;
+    }>,
+    agentCount: number,
+    featureCount: number,
+    neighbours: number,
+  ) {
+    this.agentCount = agentCount;
+    this.neighbours = neighbours;
+    this.#documentAgent = Int32Array.from(documents, (document) => document.agent);
+    this.#documentPostings = Array.from({ length: featureCount }, () => []);
+    this.#centroidPostings = Array.from({ length: featureCount }, () => []);
+    const centroids = Array.from({ length: agentCount }, () => new Map<number, number>());
+    documents.forEach((document, documentIndex) => {
+      const centroid = centroids[document.agent];
+      const weight = document.weight ?? 1;
+      const neighbour = document.neighbour ?? true;
+      document.vector.indices.forEach((feature, position) => {
+        const value = document.vector.values[position] ?? 0;
+        if (neighbour) this.#documentPostings[feature]?.push([documentIndex, value]);
+        centroid?.set(feature, (centroid.get(feature) ?? 0) + value * weight);
+      });
+    });
+    centroids.forEach((centroid, agent) => {
+      let squares = 0;
+      for (const value of centroid.values()) squares += value * value;
+      const norm = Math.sqrt(squares) || 1;
+      for (const [feature, value] of centroid) this.#centroidPostings[feature]?.push([agent, value / norm]);
+    });
+  }
+
+  /** `excludedDocument` leaves one training document out (leave-one-out calibration). */
+  score(vector: SparseVector, excludedDocument = -1): SimilarityScores {
+    const documentScores = new Map<number, number>();
+    const centroid = new Float64Array(this.agentCount);
+    vector.indices.forEach((feature, position) => {
+      const weight = vector.values[position] ?? 0;
+      for (const [document, value] of this.#documentPostings[feature] ?? []) {
+        if (document !== excludedDocument)
+          documentScores.set(document, (documentScores.get(document) ?? 0) + weight * value);
+      }
+      for (const [agent, value] of this.#centroidPostings[feature] ?? [])
+        centroid[agent] = (centroid[agent] ?? 0) + weight * value;
+    });
+    const k = this.neighbours;
+    const top = new Float64Array(this.agentCount * k);
+    let bestDocument = 0;
+    for (const [document, score] of documentScores) {
+      if (score > bestDocument) bestDocument = score;
+      const offset = (this.#documentAgent[document] ?? 0) * k;
+      // Insertion into the agent's k best, kept in descending order.
+      for (let slot = 0; slot < k; slot++) {
+        if (score > (top[offset + slot] ?? 0)) {
+          for (let move = k - 1; move > slot; move--) top[offset + move] = top[offset + move - 1] ?? 0;
+          top[offset + slot] = score;
+          break;
+        }
+      }
+    }
+    const nearest = new Float64Array(this.agentCount);
+    for (let agent = 0; agent < this.agentCount; agent++) {
+      let sum = 0;
+      for (let slot = 0; slot < k; slot++) sum += top[agent * k + slot] ?? 0;
+      nearest[agent] = sum / k;
+    }
+    return { centroid, nearest, bestDocument };
+  }
+}
