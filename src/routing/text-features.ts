@@ -22,13 +22,19 @@ function stem(word: string): string {
     ['s', ''],
     ['ly', ''],
   ] as const) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) return word.slice(0, -suffix.length) + replacement;
+    if (word.endsWith(suffix) && word.length - suffix.length >= 3)
+      return word.slice(0, -suffix.length) + replacement;
   }
   return word;
 }
 
 export function words(text: string): string[] {
-  return (text.toLowerCase().normalize('NFKD').match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => !stopWords.has(word));
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKD')
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((word) => !stopWords.has(word));
 }
 
 export interface FeatureOptions {
@@ -37,10 +43,17 @@ export interface FeatureOptions {
   readonly bigramWeight: number;
 }
 
-export const defaultFeatureOptions: FeatureOptions = { characterGrams: 4, characterWeight: 0.4, bigramWeight: 0.7 };
+export const defaultFeatureOptions: FeatureOptions = {
+  characterGrams: 4,
+  characterWeight: 0.4,
+  bigramWeight: 0.7,
+};
 
 /** Feature name → raw weight (term frequency scaled by feature kind). */
-export function extractFeatures(text: string, options: FeatureOptions = defaultFeatureOptions): Map<string, number> {
+export function extractFeatures(
+  text: string,
+  options: FeatureOptions = defaultFeatureOptions,
+): Map<string, number> {
   const features = new Map<string, number>();
   const add = (name: string, weight: number): void => {
     if (weight <= 0) return;

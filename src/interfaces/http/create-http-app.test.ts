@@ -41,7 +41,7 @@ describe('HTTP API', () => {
     const created = await http.request('/v1/tasks', {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ text: 'hi', wait: true }),
+      body: JSON.stringify({ text: 'hi', agent: 'assistant', wait: true }),
     });
     expect(created.status).toBe(200);
     const { run } = (await created.json()) as {
@@ -102,7 +102,7 @@ describe('HTTP API', () => {
     const response = await http.request('/v1/tasks', {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ text: 'hi' }),
+      body: JSON.stringify({ text: 'hi', agent: 'assistant' }),
     });
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({
@@ -125,7 +125,7 @@ describe('HTTP API', () => {
     const created = await http.request('/v1/tasks', {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ text: 'hi' }),
+      body: JSON.stringify({ text: 'hi', agent: 'assistant' }),
     });
     expect(created.status).toBe(202);
     const { runId, links } = (await created.json()) as { runId: string; links: { events: string } };
@@ -150,5 +150,26 @@ describe('HTTP API', () => {
     // A finished run streams its journal and ends at once.
     const replay = await (await http.request(links.events, { headers: auth })).text();
     expect([...replay.matchAll(/^event: (.+)$/gm)].map((match) => match[1]).at(-1)).toBe('run-end');
+  });
+
+  it('routes a task that names no agent, and answers a vague one with a question', async () => {
+    const { http } = await setup();
+    const routed = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'translator test agent please', wait: true }),
+    });
+    expect(await routed.json()).toMatchObject({
+      run: { agent: 'translator', task: { routing: { strategy: 'ranker' } } },
+    });
+    const vague = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    expect(vague.status).toBe(200);
+    expect(await vague.json()).toMatchObject({
+      clarification: { kind: 'clarification', candidates: expect.any(Array) },
+    });
   });
 });
