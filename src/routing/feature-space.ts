@@ -1,15 +1,15 @@
 import type { SparseVector } from './sparse-vector.ts';
-import { extractFeatures, type FeatureOptions } from './request-features.ts';
+import { extractFeatures, type FeatureOptions } from './text-features.ts';
 
 export interface Vectorized {
   /** TF-IDF, sublinear term frequency, L2-normalised; features the space has never seen are dropped. */
   readonly vector: SparseVector;
-  /**
-   * Share of the request's words (weighted by how rare a word is in English-like text, i.e. by
-   * length) that occur anywhere in the training text, 0..1. Low means the roster has no vocabulary
-   * for this request, a strong out-of-scope signal.
-   */
-  readonly wordCoverage: number;
+  /** Distinct content words of the request that occur somewhere in the training text. */
+  readonly knownWords: number;
+  /** Distinct content words of the request. */
+  readonly words: number;
+  /** L2 norm of the TF-IDF vector before normalising: how much known evidence the request carries. */
+  readonly norm: number;
 }
 
 /**
@@ -54,25 +54,28 @@ export class FeatureSpace {
     const indices: number[] = [];
     const values: number[] = [];
     let knownWords = 0;
-    let allWords = 0;
+    let words = 0;
     for (const [name, frequency] of features) {
       const index = this.#vocabulary.get(name);
       if (name.startsWith('w:')) {
-        const weight = Math.min(name.length - 2, 8);
-        allWords += weight;
-        if (index !== undefined) knownWords += weight;
+        words += 1;
+        if (index !== undefined) knownWords += 1;
       }
       if (index === undefined) continue;
       indices.push(index);
       values.push((1 + Math.log(frequency)) * (this.#idf[index] ?? 1));
     }
-    const norm = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0)) || 1;
+    let squares = 0;
+    for (const value of values) squares += value * value;
+    const norm = Math.sqrt(squares) || 1;
     return {
       vector: {
         indices: Int32Array.from(indices),
         values: Float64Array.from(values, (value) => value / norm),
       },
-      wordCoverage: allWords === 0 ? 0 : knownWords / allWords,
+      knownWords,
+      words,
+      norm: Math.sqrt(squares),
     };
   }
 }

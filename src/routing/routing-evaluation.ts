@@ -1,4 +1,5 @@
 import { NovaError } from '../domain/nova-error.ts';
+import { calibrationReport } from './confidence-calibration.ts';
 import type { Router } from './router.ts';
 
 export interface LabeledRequest {
@@ -18,8 +19,21 @@ export interface RoutingReport {
   /** Accuracy among answerable requests the router did decide on. */
   readonly decidedAccuracy: number;
   readonly outOfScope: { readonly total: number; readonly abstained: number; readonly abstainedRate: number };
+  /** Share of abstentions that were on out-of-scope requests. */
   readonly abstentionPrecision: number;
+  /** Share of out-of-scope requests abstained on. */
   readonly abstentionRecall: number;
+  /** Share of answerable requests abstained on (asked although an agent fitted). */
+  readonly abstainedOnAnswerableRate: number;
+  /**
+   * How well the top candidate's confidence (decided or not) predicts that it is the labelled
+   * agent, over answerable requests.
+   */
+  readonly calibration: {
+    readonly expectedCalibrationError: number;
+    readonly meanConfidenceCorrect: number;
+    readonly meanConfidenceIncorrect: number;
+  };
   readonly confusion: ReadonlyArray<{
     readonly expected: string;
     readonly got: string;
@@ -36,7 +50,10 @@ function percentile(sorted: readonly number[], p: number): number {
  * Scores a router on labelled requests. A correct answer on an answerable request is a decision
  * for the labelled agent; a clarification there counts as an abstention (not correct).
  */
-export function evaluateRouting(router: Router, labeled: readonly LabeledRequest[]): RoutingReport {
+export function evaluateRouting(
+  router: Pick<Router, 'route'> & { readonly agentNames?: readonly string[] },
+  labeled: readonly LabeledRequest[],
+): RoutingReport {
   let answerable = 0;
   let correct = 0;
   let abstainedAnswerable = 0;
@@ -44,6 +61,7 @@ export function evaluateRouting(router: Router, labeled: readonly LabeledRequest
   let abstainedOutOfScope = 0;
   const confusion = new Map<string, number>();
   const latencies: number[] = [];
+  const predictions: Array<{ confidence: number; correct: boolean }> = [];
   for (const request of labeled) {
     const started = performance.now();
     const result = router.route({ text: request.text });
@@ -56,6 +74,12 @@ export function evaluateRouting(router: Router, labeled: readonly LabeledRequest
       continue;
     }
     answerable += 1;
+    const top =
+      result.kind === 'decision'
+        ? { agent: result.agent, confidence: result.confidence }
+        : result.candidates[0];
+    if (top !== undefined)
+      predictions.push({ confidence: top.confidence, correct: top.agent === request.agent });
     if (result.kind === 'clarification') abstainedAnswerable += 1;
     if (got === request.agent) correct += 1;
     else
@@ -63,6 +87,12 @@ export function evaluateRouting(router: Router, labeled: readonly LabeledRequest
   }
   const abstained = abstainedAnswerable + abstainedOutOfScope;
   latencies.sort((a, b) => a - b);
+  const meanConfidence = (correct: boolean): number => {
+    const matching = predictions.filter((prediction) => prediction.correct === correct);
+    return matching.length === 0
+      ? 0
+      : matching.reduce((sum, prediction) => sum + prediction.confidence, 0) / matching.length;
+  };
   return {
     answerable: {
       total: answerable,
@@ -80,6 +110,12 @@ export function evaluateRouting(router: Router, labeled: readonly LabeledRequest
     },
     abstentionPrecision: abstained === 0 ? 0 : abstainedOutOfScope / abstained,
     abstentionRecall: outOfScope === 0 ? 0 : abstainedOutOfScope / outOfScope,
+    abstainedOnAnswerableRate: answerable === 0 ? 0 : abstainedAnswerable / answerable,
+    calibration: {
+      expectedCalibrationError: calibrationReport(predictions).expectedCalibrationError,
+      meanConfidenceCorrect: meanConfidence(true),
+      meanConfidenceIncorrect: meanConfidence(false),
+    },
     confusion: [...confusion]
       .map(([key, count]) => {
         const [expected = '', got = ''] = key.split('\u0000');

@@ -1,6 +1,10 @@
+import { stem } from './porter-stemmer.ts';
+import { routingLexicon } from './routing-lexicon.ts';
+
 /**
- * Turns a request into sparse features for routing: stemmed words, word pairs and character
- * n-grams (which catch "invoicing" ~ "invoice" and typos). Pure and deterministic.
+ * Turns a request into sparse features for routing: stemmed words, word pairs, character
+ * n-grams (which catch typos and compounds) and lexicon concepts (which catch synonyms).
+ * Pure and deterministic.
  */
 const stopWords = new Set(
   (
@@ -8,68 +12,96 @@ const stopWords = new Set(
     'i me my mine we us our ours you your yours it its this that these those there here what which who whom whose ' +
     'do does did doing done have has had having can could would should will shall may might must please pls ' +
     'just so very really also then than too up out over some any all each every no not only own same such ' +
-    'how when where why get give make let tell show need want like help hi hey thanks thank ok okay'
+    'how when where why get give make let tell show need want like help hi hey hello thanks thank ok okay ' +
+    // Filler nouns: a request made only of these says nothing about what is wanted.
+    'thing things stuff something anything everything someone somebody'
   ).split(' '),
 );
 
-function stem(word: string): string {
-  if (word.length <= 4) return word;
-  for (const [suffix, replacement] of [
-    ['ies', 'y'],
-    ['ing', ''],
-    ['ed', ''],
-    ['es', ''],
-    ['s', ''],
-    ['ly', ''],
-  ] as const) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3)
-      return word.slice(0, -suffix.length) + replacement;
-  }
-  return word;
+export interface FeatureOptions {
+  readonly bigramWeight: number;
+  /** Length of character n-grams taken inside each word (with word boundary marks). */
+  readonly characterGramSize: number;
+  readonly characterWeight: number;
+  /** Weight of a lexicon concept feature; 0 turns the lexicon off. */
+  readonly conceptWeight: number;
 }
 
-export function words(text: string): string[] {
+/** Chosen by cross-validation on the agents' examples and the eval's development half (decision 0004). */
+export const defaultFeatureOptions: FeatureOptions = {
+  bigramWeight: 0.7,
+  characterGramSize: 4,
+  characterWeight: 0,
+  conceptWeight: 2,
+};
+
+/** Lower-case, accent-folded word tokens, stop words included. */
+export function tokens(text: string): string[] {
   return (
     text
       .toLowerCase()
       .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
       .match(/[\p{L}\p{N}]+/gu) ?? []
-  ).filter((word) => !stopWords.has(word));
+  );
 }
 
-export interface FeatureOptions {
-  readonly characterGrams: number;
-  readonly characterWeight: number;
-  readonly bigramWeight: number;
+export function isStopWord(token: string): boolean {
+  return stopWords.has(token);
 }
 
-export const defaultFeatureOptions: FeatureOptions = {
-  characterGrams: 4,
-  characterWeight: 0.4,
-  bigramWeight: 0.7,
-};
+const longestPhrase = 4;
 
-/** Feature name → raw weight (term frequency scaled by feature kind). */
+/** Stemmed lexicon phrase (stems joined by spaces) → concepts it signals. */
+const conceptsByPhrase: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const [concept, terms] of Object.entries(routingLexicon)) {
+    for (const term of terms.split(',')) {
+      const phrase = tokens(term).map(stem).join(' ');
+      if (phrase.length === 0) continue;
+      const concepts = map.get(phrase) ?? [];
+      if (!concepts.includes(concept)) concepts.push(concept);
+      map.set(phrase, concepts);
+    }
+  }
+  return map;
+})();
+
+/** Feature name → raw weight. Names are prefixed by kind: `w:` word, `b:` pair, `c:` n-gram, `k:` concept. */
 export function extractFeatures(
   text: string,
   options: FeatureOptions = defaultFeatureOptions,
 ): Map<string, number> {
   const features = new Map<string, number>();
   const add = (name: string, weight: number): void => {
-    if (weight <= 0) return;
-    features.set(name, (features.get(name) ?? 0) + weight);
+    if (weight > 0) features.set(name, (features.get(name) ?? 0) + weight);
   };
-  const stems = words(text).map(stem);
-  stems.forEach((current, index) => {
+  const allStems = tokens(text).map(stem);
+  const contentStems = tokens(text)
+    .filter((token) => !stopWords.has(token))
+    .map(stem);
+  contentStems.forEach((current, index) => {
     add(`w:${current}`, 1);
-    const next = stems[index + 1];
+    const next = contentStems[index + 1];
     if (next !== undefined) add(`b:${current}_${next}`, options.bigramWeight);
-    const padded = `<${current}>`;
-    if (options.characterWeight > 0 && padded.length > options.characterGrams) {
-      for (let start = 0; start + options.characterGrams <= padded.length; start++) {
-        add(`c:${padded.slice(start, start + options.characterGrams)}`, options.characterWeight);
+    if (options.characterWeight > 0) {
+      const padded = `<${current}>`;
+      for (let start = 0; start + options.characterGramSize <= padded.length; start++) {
+        add(`c:${padded.slice(start, start + options.characterGramSize)}`, options.characterWeight);
       }
     }
   });
+  if (options.conceptWeight > 0) {
+    const seen = new Set<string>();
+    for (let start = 0; start < allStems.length; start++) {
+      let phrase = '';
+      for (let length = 1; length <= longestPhrase && start + length <= allStems.length; length++) {
+        phrase = length === 1 ? (allStems[start] ?? '') : `${phrase} ${allStems[start + length - 1] ?? ''}`;
+        for (const concept of conceptsByPhrase.get(phrase) ?? []) seen.add(concept);
+      }
+    }
+    // A concept counts once per request: three stock words do not make a request three times as much about stock.
+    for (const concept of seen) add(`k:${concept}`, options.conceptWeight);
+  }
   return features;
 }
