@@ -15,6 +15,7 @@ import { createRouter, type Router, type RoutingRule, type RoutingThresholds } f
 import { runAgent } from '../runtime/agent-runner.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
 import type { AgentCatalog } from './agent-catalog.ts';
+import { createDelegateTool, type ChildRunRequest } from './delegate-tool.ts';
 import type { ProjectRegistry } from './project-registry.ts';
 
 export interface NovaAppDependencies {
@@ -35,6 +36,8 @@ export interface NovaAppDependencies {
     readonly rules?: readonly RoutingRule[];
     readonly thresholds?: Partial<RoutingThresholds>;
   };
+  /** How deep delegation may nest below a person's task (default 4). */
+  readonly maxDelegationDepth?: number;
 }
 
 export interface AskRequest {
@@ -70,9 +73,58 @@ export class NovaApp {
   readonly #dependencies: NovaAppDependencies;
   readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<Run> }>();
   #router: { version: number; router: Router } | undefined;
+  readonly #tools: { get(name: string): Tool | undefined };
 
   constructor(dependencies: NovaAppDependencies) {
     this.#dependencies = dependencies;
+    const delegate = createDelegateTool({
+      catalog: dependencies.catalog,
+      maxDepth: dependencies.maxDelegationDepth ?? 4,
+      newId: (prefix) => dependencies.ids.next(prefix),
+      runChild: (request) => this.#runChild(request),
+    });
+    this.#tools = { get: (name) => (name === delegate.name ? delegate : dependencies.tools.get(name)) };
+  }
+
+  /** A delegated task as a nested run: journaled, linked to its parent, within the parent's budget. */
+  async #runChild({ handoff, context }: ChildRunRequest): Promise<{ run: Run; steps: number }> {
+    const { catalog, models, projects, ids, clock, events } = this.#dependencies;
+    const agent = catalog.get(handoff.toAgent);
+    const model = models.resolve(agent.model);
+    const delegation = context.delegation!;
+    const parent = await this.#dependencies.journal.getRun(context.runId);
+    const task: Task = {
+      id: ids.next('task'),
+      text: handoff.task,
+      ...(parent?.task.projectId === undefined ? {} : { projectId: parent.task.projectId }),
+      requester: { kind: 'agent', agent: handoff.fromAgent, runId: handoff.fromRunId },
+      constraints: {
+        agent: agent.name,
+        ...(handoff.outputContract ? { outputContract: handoff.outputContract } : {}),
+      },
+      ...(parent ? { parentTaskId: parent.task.id } : {}),
+      createdAt: new Date(clock.now()).toISOString(),
+      handoff,
+    };
+    const run = await runAgent(
+      { ...this.#dependencies, tools: this.#tools },
+      {
+        runId: ids.next('run'),
+        task,
+        agent,
+        model,
+        projects: projects.forAgent(agent),
+        parentRunId: context.runId,
+        rootRunId: delegation.rootRunId,
+        depth: delegation.depth + 1,
+        chain: [...delegation.chain, agent.name],
+        budgetCeiling: delegation.remaining(),
+        signal: context.signal,
+        onEvent: (event) => events.publish(event),
+      },
+    );
+    const steps = (await this.#dependencies.journal.listSteps(run.id)).length;
+    return { run, steps };
   }
 
   get catalog(): AgentCatalog {
@@ -130,18 +182,21 @@ export class NovaApp {
     if (request.signal?.aborted) controller.abort(request.signal.reason);
     request.signal?.addEventListener('abort', onCallerAbort, { once: true });
     const { events } = this.#dependencies;
-    const done = runAgent(this.#dependencies, {
-      runId: prepared.runId,
-      task: prepared.task,
-      agent: prepared.agent,
-      model: prepared.model,
-      projects: prepared.projects,
-      signal: controller.signal,
-      onEvent: (event) => {
-        events.publish(event);
-        request.onEvent?.(event);
+    const done = runAgent(
+      { ...this.#dependencies, tools: this.#tools },
+      {
+        runId: prepared.runId,
+        task: prepared.task,
+        agent: prepared.agent,
+        model: prepared.model,
+        projects: prepared.projects,
+        signal: controller.signal,
+        onEvent: (event) => {
+          events.publish(event);
+          request.onEvent?.(event);
+        },
       },
-    }).finally(() => {
+    ).finally(() => {
       request.signal?.removeEventListener('abort', onCallerAbort);
       this.#inFlight.delete(prepared.runId);
     });
@@ -161,14 +216,19 @@ export class NovaApp {
     return this.#inFlight.has(runId);
   }
 
-  async getRun(runId: string): Promise<{ run: Run; steps: Step[] }> {
-    const run = await this.#dependencies.journal.getRun(runId);
+  async getRun(runId: string): Promise<{ run: Run; steps: Step[]; children: Run[] }> {
+    const { journal } = this.#dependencies;
+    const run = await journal.getRun(runId);
     if (!run) {
       throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`, {
         details: { runId },
       });
     }
-    return { run, steps: await this.#dependencies.journal.listSteps(runId) };
+    const [steps, children] = await Promise.all([
+      journal.listSteps(runId),
+      journal.listRuns({ parentRunId: runId, limit: 1_000 }),
+    ]);
+    return { run, steps, children: children.reverse() };
   }
 
   listRuns(filter?: RunFilter): Promise<Run[]> {

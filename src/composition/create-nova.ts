@@ -24,6 +24,7 @@ export const builtinToolNames = [
   'project_search',
   'notes_add',
   'notes_search',
+  'delegate',
 ] as const;
 
 export interface CreateNovaOptions {

@@ -1,4 +1,5 @@
 import type { Budget } from './budget.ts';
+import type { Handoff } from './handoff.ts';
 import type { RoutingDecision } from './routing-decision.ts';
 
 /** Who asked: the owner, another agent (delegation), a schedule, or an API client. */
@@ -29,4 +30,6 @@ export interface Task {
   readonly createdAt: string;
   /** How the agent was chosen, when the router chose it. */
   readonly routing?: RoutingDecision;
+  /** The envelope this task arrived in when another agent delegated it. */
+  readonly handoff?: Handoff;
 }

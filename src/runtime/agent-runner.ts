@@ -18,7 +18,7 @@ import type {
 } from '../ports/chat-model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RunJournal } from '../ports/run-journal.ts';
-import type { ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
+import type { DelegationContext, ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 
 /** Tool results longer than this are cut before they go back to the model. */
@@ -43,6 +43,11 @@ export interface AgentRunRequest {
   readonly projects: readonly ProjectRef[];
   readonly parentRunId?: string;
   readonly rootRunId?: string;
+  /** Delegation depth (0 for a person's task) and the agents above this run. */
+  readonly depth?: number;
+  readonly chain?: readonly string[];
+  /** The most a delegated run may spend: what its parent had left. */
+  readonly budgetCeiling?: Budget;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -68,6 +73,8 @@ class AgentRun {
   readonly #startedAtMs: number;
   readonly #abort = new AbortController();
   #seq = 0;
+  /** Steps spent by child runs, charged to this run. */
+  #childSteps = 0;
   #usage: TokenUsage = zeroUsage;
   #consecutiveToolErrors = 0;
   #stopReason: NovaError | undefined;
@@ -75,7 +82,11 @@ class AgentRun {
   constructor(dependencies: AgentRunnerDependencies, request: AgentRunRequest) {
     this.#dependencies = dependencies;
     this.#request = request;
-    this.#budget = tightenBudget(request.agent.policy.budget, request.task.constraints.budget);
+    const ceiling = request.budgetCeiling;
+    this.#budget = tightenBudget(
+      tightenBudget(request.agent.policy.budget, request.task.constraints.budget),
+      ceiling,
+    );
     this.#tools = request.agent.policy.tools
       .map((name) => dependencies.tools.get(name))
       .filter(
@@ -187,7 +198,7 @@ class AgentRun {
       tools: this.#tools,
       now: new Date(this.#dependencies.clock.now()),
     });
-    const messages: ModelMessage[] = [{ role: 'user', content: task.text }];
+    const messages: ModelMessage[] = [{ role: 'user', content: firstMessage(task) }];
     // The journal stores each model call's new messages only, so a step's size does not grow
     // with the conversation; the whole prompt is the concatenation of earlier steps' inputs.
     let journaledMessageCount = 0;
@@ -298,6 +309,7 @@ class AgentRun {
       projects,
       ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
       signal: this.#abort.signal,
+      delegation: this.#delegationContext(),
     };
     try {
       const output = await tool.execute(parsed.data, context);
@@ -314,6 +326,28 @@ class AgentRun {
     }
   }
 
+  #delegationContext(): DelegationContext {
+    const { runId, rootRunId, depth, chain, agent } = this.#request;
+    return {
+      rootRunId: rootRunId ?? runId,
+      depth: depth ?? 0,
+      chain: chain ?? [agent.name],
+      remaining: () => ({
+        maxSteps: Math.max(0, this.#budget.maxSteps - this.#seq - this.#childSteps),
+        maxTokens: Math.max(0, this.#budget.maxTokens - totalTokens(this.#usage)),
+        maxWallTimeMs: Math.max(
+          0,
+          this.#budget.maxWallTimeMs - (this.#dependencies.clock.now() - this.#startedAtMs),
+        ),
+        maxToolErrors: this.#budget.maxToolErrors,
+      }),
+      charge: (usage, steps) => {
+        this.#usage = addUsage(this.#usage, usage);
+        this.#childSteps += steps;
+      },
+    };
+  }
+
   #countToolError(last: string): void {
     this.#consecutiveToolErrors += 1;
     if (this.#consecutiveToolErrors > this.#budget.maxToolErrors) {
@@ -326,7 +360,7 @@ class AgentRun {
   }
 
   #reserveStep(kind: StepKind): void {
-    if (this.#seq + 1 > this.#budget.maxSteps) {
+    if (this.#seq + this.#childSteps + 1 > this.#budget.maxSteps) {
       throw new NovaError(
         'BUDGET_EXCEEDED',
         `step budget of ${this.#budget.maxSteps} spent before the next ${kind}; raise budget.steps in the agent file or simplify the task`,
@@ -399,4 +433,23 @@ class AgentRun {
       // A listener's bug must not break the run; the journal is the record.
     }
   }
+}
+
+/** The task as the model first sees it; a delegated task carries the sender's assumptions along. */
+function firstMessage(task: Task): string {
+  const handoff = task.handoff;
+  if (!handoff) return task.text;
+  const lines = [`Task handed over by the agent "${handoff.fromAgent}":`, task.text];
+  if (handoff.assumptions.length > 0) {
+    lines.push(
+      '',
+      `Assumptions ${handoff.fromAgent} made (check any your answer depends on, and say if one is wrong):`,
+    );
+    for (const assumption of handoff.assumptions) lines.push(`- [${assumption.id}] ${assumption.text}`);
+  }
+  if (handoff.contextItemIds.length > 0)
+    lines.push('', `Context items passed on: ${handoff.contextItemIds.join(', ')}`);
+  if (handoff.outputContract)
+    lines.push('', `Answer with JSON matching this schema: ${JSON.stringify(handoff.outputContract)}`);
+  return lines.join('\n');
 }

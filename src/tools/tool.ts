@@ -1,5 +1,20 @@
 import type { z } from 'zod';
+import type { Budget } from '../domain/budget.ts';
 import type { Effect } from '../domain/effect.ts';
+import type { TokenUsage } from '../domain/usage.ts';
+
+/** Where a run sits in a delegation tree, and what it has left to give away. */
+export interface DelegationContext {
+  readonly rootRunId: string;
+  /** 0 for a run started by a person, parent's depth + 1 for a delegated one. */
+  readonly depth: number;
+  /** Agents from the root run down to this one, this one last. */
+  readonly chain: readonly string[];
+  /** What this run may still spend; a child run gets at most this. */
+  remaining(): Budget;
+  /** Counts a child run's spending against this run, so the root's budget bounds the tree. */
+  charge(usage: TokenUsage, steps: number): void;
+}
 
 /** What a tool can see of the run calling it. */
 export interface ToolContext {
@@ -10,6 +25,7 @@ export interface ToolContext {
   /** Project the task is about, if any; file tools default to it. */
   readonly defaultProjectId?: string;
   readonly signal: AbortSignal;
+  readonly delegation?: DelegationContext;
 }
 
 export interface ProjectRef {

@@ -47,6 +47,8 @@ export const searchTool: Tool = defineTool({
 export async function createTestApp(
   options: {
     turns?: TestTurn[];
+    /** Per-agent scripts, keyed by the agent's `model` id. */
+    scripts?: Record<string, TestTurn[]>;
     agents?: AgentDefinition[];
     projects?: ProjectEntry[];
     model?: boolean;
@@ -69,7 +71,9 @@ export async function createTestApp(
       const model: ChatModel = {
         id: modelId ?? 'test:model',
         async generate(request) {
-          const turn = turns[call++];
+          const script: TestTurn[] =
+            (modelId === undefined ? undefined : options.scripts?.[modelId]) ?? turns;
+          const turn = script[call++];
           if (!turn) throw new Error('script exhausted');
           const partial = typeof turn === 'function' ? await turn(request) : turn;
           if (partial.text) request.onTextDelta?.(partial.text);

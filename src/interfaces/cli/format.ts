@@ -47,7 +47,12 @@ function indent(text: string, prefix: string): string {
 }
 
 /** `nova runs show`: the run, then each step with its input and output. */
-export function formatRunDetail(run: Run, steps: readonly Step[], full: boolean): string {
+export function formatRunDetail(
+  run: Run,
+  steps: readonly Step[],
+  full: boolean,
+  children: readonly Run[] = [],
+): string {
   const lines = [
     `run      ${run.id}`,
     `agent    ${run.agent}`,
@@ -56,6 +61,19 @@ export function formatRunDetail(run: Run, steps: readonly Step[], full: boolean)
     `task     ${run.task.text}`,
     ...(run.task.projectId ? [`project  ${run.task.projectId}`] : []),
     ...(run.parentRunId ? [`parent   ${run.parentRunId}`] : []),
+    ...(run.task.routing
+      ? [
+          `routed   ${run.task.routing.strategy}, confidence ${run.task.routing.confidence.toFixed(2)}: ${run.task.routing.reasons.join('; ')}`,
+        ]
+      : []),
+    ...(run.task.handoff
+      ? [
+          `handoff  from ${run.task.handoff.fromAgent} (${run.task.handoff.fromRunId})`,
+          ...run.task.handoff.assumptions.map(
+            (assumption) => `         assumed [${assumption.id}] ${assumption.text}`,
+          ),
+        ]
+      : []),
     `started  ${run.startedAt}`,
     `duration ${formatDuration(runDurationMs(run))}`,
     `tokens   ${totalTokens(run.usage)} (${run.usage.inputTokens} in, ${run.usage.outputTokens} out)`,
@@ -72,6 +90,14 @@ export function formatRunDetail(run: Run, steps: readonly Step[], full: boolean)
     if (step.output !== undefined) lines.push(indent(`out: ${renderValue(step.output, full)}`, '      '));
     if (step.error) lines.push(indent(`error: ${step.error.code}: ${step.error.message}`, '      '));
     if (step.status === 'started') lines.push('      (did not finish: the process stopped during this step)');
+  }
+  if (children.length > 0) {
+    lines.push('', `delegated (${children.length})`);
+    for (const child of children) {
+      lines.push(`  ${child.id} → ${child.agent} · ${child.status} · ${shorten(child.task.text, 70)}`);
+      for (const assumption of child.task.handoff?.assumptions ?? [])
+        lines.push(`      assumed [${assumption.id}] ${assumption.text}`);
+    }
   }
   if (run.outcome) {
     lines.push('', 'output', indent(renderValue(run.outcome.output, true), '  '));

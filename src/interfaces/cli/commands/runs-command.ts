@@ -66,9 +66,9 @@ export function runsCommands(context: CommandContext): Command {
     .action(async (id: string, options: { full?: boolean; json?: boolean }) => {
       const nova = await context.openNova();
       try {
-        const { run, steps } = await nova.app.getRun(id);
-        if (options.json) context.io.writeOut(`${JSON.stringify({ run, steps }, null, 2)}\n`);
-        else context.io.writeOut(`${formatRunDetail(run, steps, options.full === true)}\n`);
+        const { run, steps, children } = await nova.app.getRun(id);
+        if (options.json) context.io.writeOut(`${JSON.stringify({ run, steps, children }, null, 2)}\n`);
+        else context.io.writeOut(`${formatRunDetail(run, steps, options.full === true, children)}\n`);
       } finally {
         await nova.close();
       }
