@@ -13,6 +13,7 @@ import type { RunEventBus } from '../ports/run-event-bus.ts';
 import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { runAgent } from '../runtime/agent-runner.ts';
+import { taskFingerprint } from '../domain/task-fingerprint.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
 import type { AgentCatalog } from './agent-catalog.ts';
 import { createDelegateTool, type ChildRunRequest } from './delegate-tool.ts';
@@ -38,6 +39,8 @@ export interface NovaAppDependencies {
   };
   /** How deep delegation may nest below a person's task (default 4). */
   readonly maxDelegationDepth?: number;
+  /** An equal task that succeeded within this window is reused instead of run again (0: never). */
+  readonly reuseWindowMs?: number;
 }
 
 export interface AskRequest {
@@ -48,6 +51,8 @@ export interface AskRequest {
   readonly budget?: Partial<Budget>;
   /** The router's decision that picked `agent`, recorded with the task. */
   readonly routing?: RoutingDecision;
+  /** Run even if an equal task is running or recently succeeded. */
+  readonly fresh?: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -58,6 +63,8 @@ export interface StartedRun {
   readonly model: string;
   /** Settles when the run ends; never rejects for a failed run (see `run.status`). */
   readonly done: Promise<Run>;
+  /** True when an equal task was already running and this request joined it. */
+  readonly joined: boolean;
 }
 
 interface PreparedRun {
@@ -72,6 +79,8 @@ interface PreparedRun {
 export class NovaApp {
   readonly #dependencies: NovaAppDependencies;
   readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<Run> }>();
+  /** Equal tasks in flight, by fingerprint: a second equal request joins the first. */
+  readonly #inFlightByFingerprint = new Map<string, StartedRun>();
   #router: { version: number; router: Router } | undefined;
   readonly #tools: { get(name: string): Tool | undefined };
 
@@ -177,31 +186,103 @@ export class NovaApp {
   /** Validates and starts a task; the run goes on in the background until it ends or is cancelled. */
   start(request: AskRequest): StartedRun {
     const prepared = this.#prepare(request);
+    const fingerprint = taskFingerprint({
+      agent: prepared.agent.name,
+      text: prepared.task.text,
+      ...(prepared.task.projectId === undefined ? {} : { projectId: prepared.task.projectId }),
+    });
+    const joinable = request.fresh ? undefined : this.#inFlightByFingerprint.get(fingerprint);
+    if (joinable) {
+      const { onEvent } = request;
+      if (onEvent) {
+        const stop = this.subscribe(joinable.runId, onEvent);
+        void joinable.done.finally(stop);
+      }
+      return { ...joinable, joined: true };
+    }
     const controller = new AbortController();
     const onCallerAbort = (): void => controller.abort(request.signal?.reason);
     if (request.signal?.aborted) controller.abort(request.signal.reason);
     request.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const { events } = this.#dependencies;
-    const done = runAgent(
-      { ...this.#dependencies, tools: this.#tools },
-      {
-        runId: prepared.runId,
-        task: prepared.task,
-        agent: prepared.agent,
-        model: prepared.model,
-        projects: prepared.projects,
-        signal: controller.signal,
-        onEvent: (event) => {
-          events.publish(event);
-          request.onEvent?.(event);
+    const { events, journal, clock } = this.#dependencies;
+    const onEvent = (event: RunEvent): void => {
+      events.publish(event);
+      request.onEvent?.(event);
+    };
+    const windowMs = this.#dependencies.reuseWindowMs ?? 0;
+    const execute = async (): Promise<Run> => {
+      if (!request.fresh && windowMs > 0) {
+        const source = await journal.findReusable(
+          fingerprint,
+          new Date(clock.now() - windowMs).toISOString(),
+        );
+        if (source) return this.#recordReuse(prepared, source, fingerprint, onEvent);
+      }
+      return runAgent(
+        { ...this.#dependencies, tools: this.#tools },
+        {
+          runId: prepared.runId,
+          task: prepared.task,
+          agent: prepared.agent,
+          model: prepared.model,
+          projects: prepared.projects,
+          fingerprint,
+          signal: controller.signal,
+          onEvent,
         },
-      },
-    ).finally(() => {
+      );
+    };
+    const done = execute().finally(() => {
       request.signal?.removeEventListener('abort', onCallerAbort);
       this.#inFlight.delete(prepared.runId);
+      this.#inFlightByFingerprint.delete(fingerprint);
     });
     this.#inFlight.set(prepared.runId, { controller, done });
-    return { runId: prepared.runId, agent: prepared.agent.name, model: prepared.model.id, done };
+    const started: StartedRun = {
+      runId: prepared.runId,
+      agent: prepared.agent.name,
+      model: prepared.model.id,
+      done,
+      joined: false,
+    };
+    this.#inFlightByFingerprint.set(fingerprint, started);
+    return started;
+  }
+
+  /** Records a run whose outcome is an earlier equal run's, instead of executing it again. */
+  async #recordReuse(
+    prepared: PreparedRun,
+    source: Run,
+    fingerprint: string,
+    onEvent: (event: RunEvent) => void,
+  ): Promise<Run> {
+    const { journal, clock, owner } = this.#dependencies;
+    const at = new Date(clock.now()).toISOString();
+    const run: Run = {
+      id: prepared.runId,
+      task: prepared.task,
+      agent: prepared.agent.name,
+      model: source.model,
+      rootRunId: prepared.runId,
+      status: 'succeeded',
+      startedAt: at,
+      endedAt: at,
+      ...(source.outcome ? { outcome: source.outcome } : {}),
+      usage: { inputTokens: 0, outputTokens: 0 },
+      context: source.context,
+      owner,
+      fingerprint,
+      reusedFromRunId: source.id,
+    };
+    await journal.createRun(run);
+    onEvent({ type: 'run-start', runId: run.id, agent: run.agent, model: run.model });
+    onEvent({
+      type: 'run-end',
+      runId: run.id,
+      status: 'succeeded',
+      ...(run.outcome ? { outcome: run.outcome } : {}),
+    });
+    return run;
   }
 
   /** Cancels a run this process is executing; false when it is not running here. */

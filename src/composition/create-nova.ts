@@ -77,6 +77,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       owner: createProcessOwner(),
       isOwnerAlive,
       defaultAgent: 'assistant',
+      reuseWindowMs: config.reuseWindowSeconds * 1000,
       routing: {
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
         rules: config.routing.rules.map((rule) => ({

@@ -26,6 +26,7 @@ export interface NovaConfig {
   readonly projects: readonly ProjectConfig[];
   readonly server: ServerConfig;
   readonly routing: RoutingConfig;
+  readonly reuseWindowSeconds: number;
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -135,6 +136,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     projects: file.projects.map((project) => ({ ...project, root: path.resolve(baseDir, project.root) })),
     server,
     routing: file.routing,
+    reuseWindowSeconds: file.reuse.windowSeconds,
   };
 }
 

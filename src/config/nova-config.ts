@@ -80,6 +80,18 @@ export const routingConfigSchema = z
   })
   .strict();
 
+export const reuseConfigSchema = z
+  .object({
+    /** An equal task that succeeded this recently is answered from that run (0 turns reuse off). */
+    windowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .default(600),
+  })
+  .strict();
+
 /** `nova.config.json` (or the file named by `--config` / `NOVA_CONFIG`). */
 export const novaConfigSchema = z
   .object({
@@ -91,6 +103,7 @@ export const novaConfigSchema = z
     projects: z.array(projectConfigSchema).default([]),
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     routing: routingConfigSchema.default(routingConfigSchema.parse({})),
+    reuse: reuseConfigSchema.default(reuseConfigSchema.parse({})),
   })
   .strict();
 

@@ -36,4 +36,8 @@ export interface Run {
   readonly context: ContextPack;
   /** The process that executes the run (`host:pid:instance`), used to detect interruption. */
   readonly owner: string;
+  /** See domain/task-fingerprint.ts: equal fingerprints are equal work. */
+  readonly fingerprint?: string;
+  /** Set when this run's outcome was reused from an earlier equal run instead of executed. */
+  readonly reusedFromRunId?: string;
 }

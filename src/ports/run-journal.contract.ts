@@ -284,6 +284,41 @@ export function runJournalContract(name: string, create: () => Promise<JournalFi
       ).rejects.toSatisfy((error) => NovaError.is(error, 'NOT_FOUND'));
     });
 
+    it('finds the newest executed, succeeded run with a fingerprint inside the window', async () => {
+      const completion = {
+        status: 'succeeded' as const,
+        endedAt: '2026-11-22T10:00:09.000Z',
+        usage: { inputTokens: 1, outputTokens: 1 },
+      };
+      await journal.createRun(
+        sampleRun('run_old', { fingerprint: 'f1', startedAt: '2026-11-22T09:00:00.000Z' }),
+      );
+      await journal.completeRun('run_old', completion);
+      await journal.createRun(
+        sampleRun('run_new', { fingerprint: 'f1', startedAt: '2026-11-22T10:00:00.000Z' }),
+      );
+      await journal.completeRun('run_new', completion);
+      await journal.createRun(
+        sampleRun('run_failed', { fingerprint: 'f1', startedAt: '2026-11-22T10:30:00.000Z' }),
+      );
+      await journal.completeRun('run_failed', { ...completion, status: 'failed' });
+      await journal.createRun(
+        sampleRun('run_reused', {
+          fingerprint: 'f1',
+          reusedFromRunId: 'run_new',
+          status: 'succeeded',
+          startedAt: '2026-11-22T10:40:00.000Z',
+        }),
+      );
+      expect((await journal.findReusable('f1', '2026-11-22T08:00:00.000Z'))?.id).toBe('run_new');
+      expect(await journal.findReusable('f1', '2026-11-22T10:00:00.001Z')).toBeUndefined();
+      expect(await journal.findReusable('f2', '2026-11-22T08:00:00.000Z')).toBeUndefined();
+      expect(await journal.getRun('run_reused')).toMatchObject({
+        fingerprint: 'f1',
+        reusedFromRunId: 'run_new',
+      });
+    });
+
     it('marks running runs of dead owners as interrupted, and only those', async () => {
       await journal.createRun(sampleRun('run_dead', { owner: 'host:111:dead' }));
       await journal.createRun(sampleRun('run_alive', { owner: 'host:222:alive' }));

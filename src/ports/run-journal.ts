@@ -55,5 +55,11 @@ export interface RunJournal {
    */
   markInterrupted(isOwnerAlive: (owner: string) => boolean, at: string): Promise<string[]>;
 
+  /**
+   * The newest run with this fingerprint that succeeded, started at or after `notBefore`, and was
+   * itself executed (not reused); undefined when there is none.
+   */
+  findReusable(fingerprint: string, notBefore: string): Promise<Run | undefined>;
+
   close(): Promise<void>;
 }

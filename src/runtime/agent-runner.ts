@@ -48,6 +48,8 @@ export interface AgentRunRequest {
   readonly chain?: readonly string[];
   /** The most a delegated run may spend: what its parent had left. */
   readonly budgetCeiling?: Budget;
+  /** Recorded with the run so equal later tasks can find it (see domain/task-fingerprint.ts). */
+  readonly fingerprint?: string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -111,6 +113,7 @@ class AgentRun {
       usage: zeroUsage,
       context: emptyContextPack,
       owner,
+      ...(this.#request.fingerprint === undefined ? {} : { fingerprint: this.#request.fingerprint }),
     };
     await journal.createRun(run);
     this.#emit({ type: 'run-start', runId, agent: agent.name, model: model.id });

@@ -52,6 +52,8 @@ export async function createTestApp(
     agents?: AgentDefinition[];
     projects?: ProjectEntry[];
     model?: boolean;
+    reuseWindowMs?: number;
+    clock?: { now(): number; sleep(ms: number): Promise<void> };
   } = {},
 ) {
   const turns = options.turns ?? [{ text: 'hello from the test model' }];
@@ -104,7 +106,8 @@ export async function createTestApp(
     }),
     projects: new ProjectRegistry(options.projects ?? []),
     events: new InProcessRunEventBus(),
-    clock: { now: () => Date.now(), sleep: () => Promise.resolve() },
+    clock: options.clock ?? { now: () => Date.now(), sleep: () => Promise.resolve() },
+    ...(options.reuseWindowMs === undefined ? {} : { reuseWindowMs: options.reuseWindowMs }),
     ids: { next: (prefix) => `${prefix}_${String(++counter).padStart(4, '0')}` },
     owner: 'test:1:x',
     isOwnerAlive: () => true,

@@ -71,6 +71,19 @@ export class InMemoryRunJournal implements RunJournal {
     return Promise.resolve(ids);
   }
 
+  findReusable(fingerprint: string, notBefore: string): Promise<Run | undefined> {
+    const found = [...this.#runs.values()]
+      .filter(
+        (run) =>
+          run.fingerprint === fingerprint &&
+          run.status === 'succeeded' &&
+          run.reusedFromRunId === undefined &&
+          run.startedAt >= notBefore,
+      )
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+    return Promise.resolve(found ? structuredClone(found) : undefined);
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -73,4 +73,13 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    id: 3,
+    name: 'run fingerprints for reuse',
+    sql: `
+      ALTER TABLE runs ADD COLUMN fingerprint TEXT;
+      ALTER TABLE runs ADD COLUMN reused_from TEXT;
+      CREATE INDEX runs_fingerprint ON runs (fingerprint, started_at DESC) WHERE fingerprint IS NOT NULL;
+    `,
+  },
 ];

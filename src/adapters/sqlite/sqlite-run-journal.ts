@@ -19,6 +19,8 @@ interface RunRow {
   usage: string;
   outcome: string | null;
   error: string | null;
+  fingerprint: string | null;
+  reused_from: string | null;
 }
 
 interface StepRow {
@@ -57,6 +59,8 @@ function fromRunRow(row: RunRow): Run {
     usage: JSON.parse(row.usage) as Run['usage'],
     context: JSON.parse(row.context) as Run['context'],
     owner: row.owner,
+    ...(row.fingerprint === null ? {} : { fingerprint: row.fingerprint }),
+    ...(row.reused_from === null ? {} : { reusedFromRunId: row.reused_from }),
   };
 }
 
@@ -94,8 +98,8 @@ export class SqliteRunJournal implements RunJournal {
       try {
         this.#database
           .statement(
-            `INSERT INTO runs (id, agent, model, parent_run_id, root_run_id, status, started_at, ended_at, owner, task, context, usage, outcome, error)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO runs (id, agent, model, parent_run_id, root_run_id, status, started_at, ended_at, owner, task, context, usage, outcome, error, fingerprint, reused_from)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             run.id,
@@ -112,6 +116,8 @@ export class SqliteRunJournal implements RunJournal {
             JSON.stringify(run.usage),
             toJson(run.outcome),
             toJson(run.error),
+            run.fingerprint ?? null,
+            run.reusedFromRunId ?? null,
           );
       } catch (error) {
         if (constraintViolation(error) === 'unique') {
@@ -281,6 +287,18 @@ export class SqliteRunJournal implements RunJournal {
   }
 
   /** Closes the underlying database, which other SQLite adapters may share; closing twice is harmless. */
+  async findReusable(fingerprint: string, notBefore: string): Promise<Run | undefined> {
+    const row = storageCall('looking for a reusable run', () =>
+      this.#database
+        .statement(
+          `SELECT * FROM runs WHERE fingerprint = ? AND status = 'succeeded' AND reused_from IS NULL AND started_at >= ?
+           ORDER BY started_at DESC LIMIT 1`,
+        )
+        .get(fingerprint, notBefore),
+    ) as RunRow | undefined;
+    return row ? fromRunRow(row) : undefined;
+  }
+
   async close(): Promise<void> {
     this.#database.close();
   }

@@ -61,6 +61,9 @@ export function formatRunDetail(
     `task     ${run.task.text}`,
     ...(run.task.projectId ? [`project  ${run.task.projectId}`] : []),
     ...(run.parentRunId ? [`parent   ${run.parentRunId}`] : []),
+    ...(run.reusedFromRunId
+      ? [`reused   the result of ${run.reusedFromRunId} (an equal task; nothing was executed)`]
+      : []),
     ...(run.task.routing
       ? [
           `routed   ${run.task.routing.strategy}, confidence ${run.task.routing.confidence.toFixed(2)}: ${run.task.routing.reasons.join('; ')}`,

@@ -28,6 +28,8 @@ const createTaskBody = z
     project: z.string().min(1).optional(),
     /** Wait for the run to end and return it, instead of 202 with links. */
     wait: z.boolean().optional(),
+    /** Run even if an equal task succeeded recently. */
+    fresh: z.boolean().optional(),
   })
   .strict();
 
@@ -164,6 +166,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       agent,
       ...(routing ? { routing } : {}),
       ...(body.project ? { projectId: body.project } : {}),
+      ...(body.fresh ? { fresh: true } : {}),
       requester: { kind: 'api', client: 'http' },
     });
     if (body.wait) {

@@ -19,128 +19,143 @@ export function askCommand(context: CommandContext): Command {
       'the agent to use (default: the router chooses; @name at the start of the task works too)',
     )
     .option('-p, --project <id>', 'the project the task is about')
+    .option('--fresh', 'run it even if an equal task succeeded recently (otherwise that result is reused)')
     .option('--json', 'print one JSON object with the run and its outcome instead of streaming')
-    .action(async (words: string[], options: { agent?: string; project?: string; json?: boolean }) => {
-      const { io } = context;
-      const nova = await context.openNova();
-      const controller = new AbortController();
-      const onSignal = (): void => controller.abort();
-      process.once('SIGINT', onSignal);
-      try {
-        let streamedText = false;
-        // Adapters that cannot stream deliver the answer only at the end; print it then.
-        let streamedInLastModelCall = false;
-        const onEvent = (event: RunEvent): void => {
-          if (options.json) return;
-          switch (event.type) {
-            case 'run-start':
-              io.writeError(`▸ ${event.agent} · ${event.model} · ${event.runId}\n`);
-              break;
-            case 'text-delta':
-              streamedText = true;
-              streamedInLastModelCall = true;
-              io.writeOut(event.delta);
-              break;
-            case 'step-start':
-              if (event.step.kind === 'model-call') streamedInLastModelCall = false;
-              if (event.step.kind === 'tool-call') {
-                const input = (event.step.input as { input?: unknown }).input;
-                io.writeError(`  → ${event.step.name} ${shorten(JSON.stringify(input) ?? '', 120)}\n`);
-              }
-              break;
-            case 'step-end':
-              if (event.step.kind === 'tool-call') {
-                const mark =
-                  event.step.status === 'failed'
-                    ? `✗ ${event.step.name}: ${shorten(event.step.error?.message ?? '', 160)}`
-                    : `✓ ${event.step.name}`;
-                io.writeError(`  ${mark} · ${formatDuration(event.step.durationMs)}\n`);
-              } else if (streamedText && event.step.status === 'succeeded') {
-                // Text of a turn that also called tools: end its line before tool progress.
-                io.writeOut('\n');
-                streamedText = false;
-              }
-              break;
-            case 'run-end':
-              break;
-          }
-        };
-        let text = words.join(' ');
-        let agent = options.agent;
-        let routing: RoutingDecision | undefined;
-        if (!agent) {
-          const routed = nova.app.route({ text, ...(options.project ? { projectId: options.project } : {}) });
-          if (routed.kind === 'clarification') {
-            const choice = options.json
-              ? undefined
-              : await askToChoose(
-                  context,
-                  formatRouting(routed),
-                  routed.candidates.map((candidate) => candidate.agent),
-                );
-            if (!choice) {
-              if (options.json) io.writeOut(`${JSON.stringify({ clarification: routed }, null, 2)}\n`);
-              else {
-                io.writeError(`${formatRouting(routed)}\n`);
-                io.writeError(
-                  `Answer by naming the agent: nova ask ${JSON.stringify(text)} --agent ${routed.candidates[0]?.agent ?? '<name>'}\n`,
-                );
-              }
-              context.setExitCode(clarificationExitCode);
-              return;
+    .action(
+      async (
+        words: string[],
+        options: { agent?: string; project?: string; fresh?: boolean; json?: boolean },
+      ) => {
+        const { io } = context;
+        const nova = await context.openNova();
+        const controller = new AbortController();
+        const onSignal = (): void => controller.abort();
+        process.once('SIGINT', onSignal);
+        try {
+          let streamedText = false;
+          // Adapters that cannot stream deliver the answer only at the end; print it then.
+          let streamedInLastModelCall = false;
+          const onEvent = (event: RunEvent): void => {
+            if (options.json) return;
+            switch (event.type) {
+              case 'run-start':
+                io.writeError(`▸ ${event.agent} · ${event.model} · ${event.runId}\n`);
+                break;
+              case 'text-delta':
+                streamedText = true;
+                streamedInLastModelCall = true;
+                io.writeOut(event.delta);
+                break;
+              case 'step-start':
+                if (event.step.kind === 'model-call') streamedInLastModelCall = false;
+                if (event.step.kind === 'tool-call') {
+                  const input = (event.step.input as { input?: unknown }).input;
+                  io.writeError(`  → ${event.step.name} ${shorten(JSON.stringify(input) ?? '', 120)}\n`);
+                }
+                break;
+              case 'step-end':
+                if (event.step.kind === 'tool-call') {
+                  const mark =
+                    event.step.status === 'failed'
+                      ? `✗ ${event.step.name}: ${shorten(event.step.error?.message ?? '', 160)}`
+                      : `✓ ${event.step.name}`;
+                  io.writeError(`  ${mark} · ${formatDuration(event.step.durationMs)}\n`);
+                } else if (streamedText && event.step.status === 'succeeded') {
+                  // Text of a turn that also called tools: end its line before tool progress.
+                  io.writeOut('\n');
+                  streamedText = false;
+                }
+                break;
+              case 'run-end':
+                break;
             }
-            agent = choice;
+          };
+          let text = words.join(' ');
+          let agent = options.agent;
+          let routing: RoutingDecision | undefined;
+          if (!agent) {
+            const routed = nova.app.route({
+              text,
+              ...(options.project ? { projectId: options.project } : {}),
+            });
+            if (routed.kind === 'clarification') {
+              const choice = options.json
+                ? undefined
+                : await askToChoose(
+                    context,
+                    formatRouting(routed),
+                    routed.candidates.map((candidate) => candidate.agent),
+                  );
+              if (!choice) {
+                if (options.json) io.writeOut(`${JSON.stringify({ clarification: routed }, null, 2)}\n`);
+                else {
+                  io.writeError(`${formatRouting(routed)}\n`);
+                  io.writeError(
+                    `Answer by naming the agent: nova ask ${JSON.stringify(text)} --agent ${routed.candidates[0]?.agent ?? '<name>'}\n`,
+                  );
+                }
+                context.setExitCode(clarificationExitCode);
+                return;
+              }
+              agent = choice;
+            } else {
+              agent = routed.agent;
+              routing = routed;
+              if (routed.strategy === 'explicit') text = parseMention(text)?.text ?? text;
+              if (!options.json) io.writeError(`→ ${formatRouting(routed).split('\n')[0]}\n`);
+            }
+          }
+          const run = await nova.app.ask({
+            text,
+            agent,
+            ...(routing ? { routing } : {}),
+            ...(options.fresh ? { fresh: true } : {}),
+            ...(options.project ? { projectId: options.project } : {}),
+            signal: controller.signal,
+            onEvent,
+          });
+          const steps = (await nova.app.getRun(run.id)).steps.length;
+          if (options.json) {
+            io.writeOut(
+              `${JSON.stringify(
+                {
+                  runId: run.id,
+                  agent: run.agent,
+                  model: run.model,
+                  status: run.status,
+                  output: run.outcome?.output ?? null,
+                  outcome: run.outcome ?? null,
+                  reusedFromRunId: run.reusedFromRunId ?? null,
+                  error: run.error ?? null,
+                  usage: run.usage,
+                  steps,
+                },
+                null,
+                2,
+              )}\n`,
+            );
           } else {
-            agent = routed.agent;
-            routing = routed;
-            if (routed.strategy === 'explicit') text = parseMention(text)?.text ?? text;
-            if (!options.json) io.writeError(`→ ${formatRouting(routed).split('\n')[0]}\n`);
+            if (run.reusedFromRunId)
+              io.writeError(
+                `♻ reused the result of run ${run.reusedFromRunId} (an equal task; --fresh runs it again)\n`,
+              );
+            if (run.status === 'succeeded' && !streamedInLastModelCall) {
+              const output = run.outcome?.output;
+              io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
+            }
+            if (run.status !== 'succeeded')
+              io.writeError(`nova: run ${run.status}: ${run.error?.message ?? ''}\n`);
+            io.writeError(
+              `run ${run.id} ${run.status} · ${steps} steps · ${totalTokens(run.usage)} tokens · ${formatDuration(runDurationMs(run))}\n`,
+            );
           }
+          if (run.status !== 'succeeded') context.setExitCode(exitCodeFor(run.error?.code ?? 'INTERNAL'));
+        } finally {
+          process.off('SIGINT', onSignal);
+          await nova.close();
         }
-        const run = await nova.app.ask({
-          text,
-          agent,
-          ...(routing ? { routing } : {}),
-          ...(options.project ? { projectId: options.project } : {}),
-          signal: controller.signal,
-          onEvent,
-        });
-        const steps = (await nova.app.getRun(run.id)).steps.length;
-        if (options.json) {
-          io.writeOut(
-            `${JSON.stringify(
-              {
-                runId: run.id,
-                agent: run.agent,
-                model: run.model,
-                status: run.status,
-                output: run.outcome?.output ?? null,
-                outcome: run.outcome ?? null,
-                error: run.error ?? null,
-                usage: run.usage,
-                steps,
-              },
-              null,
-              2,
-            )}\n`,
-          );
-        } else {
-          if (run.status === 'succeeded' && !streamedInLastModelCall) {
-            const output = run.outcome?.output;
-            io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
-          }
-          if (run.status !== 'succeeded')
-            io.writeError(`nova: run ${run.status}: ${run.error?.message ?? ''}\n`);
-          io.writeError(
-            `run ${run.id} ${run.status} · ${steps} steps · ${totalTokens(run.usage)} tokens · ${formatDuration(runDurationMs(run))}\n`,
-          );
-        }
-        if (run.status !== 'succeeded') context.setExitCode(exitCodeFor(run.error?.code ?? 'INTERNAL'));
-      } finally {
-        process.off('SIGINT', onSignal);
-        await nova.close();
-      }
-    });
+      },
+    );
 }
 
 /** On a terminal, asks the person to pick a candidate; elsewhere returns undefined. */
