@@ -13,28 +13,71 @@ export function softmax(scores: ArrayLike<number>, temperature: number): Float64
   return result;
 }
 
+/** Mean negative log-likelihood of the labels under `softmax(scores / temperature)`. */
+function meanNegativeLogLikelihood(
+  heldOut: ReadonlyArray<{ readonly scores: ArrayLike<number>; readonly label: number }>,
+  temperature: number,
+): number {
+  let loss = 0;
+  for (const { scores, label } of heldOut) {
+    let max = -Infinity;
+    for (let index = 0; index < scores.length; index++) max = Math.max(max, scores[index] ?? -Infinity);
+    let sum = 0;
+    for (let index = 0; index < scores.length; index++)
+      sum += Math.exp(((scores[index] ?? 0) - max) / temperature);
+    loss += Math.log(sum) - ((scores[label] ?? 0) - max) / temperature;
+  }
+  return loss / Math.max(1, heldOut.length);
+}
+
 /**
  * The temperature that minimises the negative log-likelihood of held-out labels (temperature
  * scaling, Guo et al. 2017): it changes how sure the ranker sounds, never which agent comes first.
- * Searched on a log grid, which is plenty for one parameter and never diverges.
+ * A coarse log grid finds the basin, a golden-section search refines it; the loss is convex in
+ * 1/temperature, so this cannot wander off.
  */
 export function fitTemperature(
   heldOut: ReadonlyArray<{ readonly scores: ArrayLike<number>; readonly label: number }>,
   range: { readonly lowest: number; readonly highest: number } = { lowest: 1e-3, highest: 100 },
 ): number {
   if (heldOut.length === 0) return 1;
-  let best = 1;
+  const loss = (logTemperature: number): number =>
+    meanNegativeLogLikelihood(heldOut, Math.exp(logTemperature));
+  const low = Math.log(range.lowest);
+  const high = Math.log(range.highest);
+  const steps = 16;
+  let bestStep = 0;
   let bestLoss = Infinity;
-  for (let temperature = range.lowest; temperature <= range.highest; temperature *= 1.08) {
-    let loss = 0;
-    for (const { scores, label } of heldOut)
-      loss -= Math.log(Math.max(1e-12, softmax(scores, temperature)[label] ?? 0));
-    if (loss < bestLoss) {
-      bestLoss = loss;
-      best = temperature;
+  for (let step = 0; step <= steps; step++) {
+    const value = loss(low + ((high - low) * step) / steps);
+    if (value < bestLoss) {
+      bestLoss = value;
+      bestStep = step;
     }
   }
-  return best;
+  let left = low + ((high - low) * Math.max(0, bestStep - 1)) / steps;
+  let right = low + ((high - low) * Math.min(steps, bestStep + 1)) / steps;
+  const ratio = (Math.sqrt(5) - 1) / 2;
+  let inner = right - ratio * (right - left);
+  let outer = left + ratio * (right - left);
+  let innerLoss = loss(inner);
+  let outerLoss = loss(outer);
+  for (let iteration = 0; iteration < 30; iteration++) {
+    if (innerLoss < outerLoss) {
+      right = outer;
+      outer = inner;
+      outerLoss = innerLoss;
+      inner = right - ratio * (right - left);
+      innerLoss = loss(inner);
+    } else {
+      left = inner;
+      inner = outer;
+      innerLoss = outerLoss;
+      outer = left + ratio * (right - left);
+      outerLoss = loss(outer);
+    }
+  }
+  return Math.exp((left + right) / 2);
 }
 
 export interface CalibrationBin {

@@ -6,6 +6,7 @@ import {
   defaultSoftmaxRegressionOptions,
   SoftmaxRegression,
   type SoftmaxRegressionOptions,
+  type TrainingExample,
 } from './softmax-regression.ts';
 import type { SparseVector } from './sparse-vector.ts';
 import { stripNegatedClauses } from './strip-negated-clauses.ts';
@@ -36,6 +37,11 @@ export interface OfflineRankerOptions {
    * unit length, looks as sure as a sentence.
    */
   readonly evidenceDamping?: number;
+  /**
+   * Regression with more agents than this: each training text is contrasted only with this many
+   * agents most similar to it (its own included), which keeps training linear in the roster.
+   */
+  readonly candidateLimit?: number;
   /** Folds for fitting the temperature of the regression (each fold is held out once). */
   readonly calibrationFolds?: number;
 }
@@ -84,11 +90,14 @@ export class OfflineRanker {
   readonly #regression: SoftmaxRegression | undefined;
   readonly #centroidWeight: number;
   readonly #evidenceDamping: number;
+  /** Agent indexes as strings, for picking the top agents by index. */
+  readonly #agentIndexNames: readonly string[];
   /** Median pre-normalisation norm of the training texts: the evidence of a typical request. */
   readonly #referenceNorm: number;
 
   constructor(profiles: readonly AgentProfile[], options: OfflineRankerOptions = {}) {
     this.agents = profiles.map((profile) => profile.name);
+    this.#agentIndexNames = profiles.map((_, index) => String(index));
     this.method = options.method ?? 'softmax-regression';
     this.#centroidWeight = options.centroidWeight ?? 0.5;
     const folds = Math.max(2, options.calibrationFolds ?? 3);
@@ -114,14 +123,20 @@ export class OfflineRanker {
       options.neighbours ?? 2,
     );
     const regressionOptions = options.regression ?? defaultSoftmaxRegressionOptions;
+    const candidateLimit = options.candidateLimit ?? 40;
+    const examples: TrainingExample[] =
+      this.method === 'softmax-regression'
+        ? vectors.map((entry) => ({
+            label: entry.label,
+            vector: entry.regressionVector,
+            ...(this.agents.length > candidateLimit
+              ? { candidates: this.#confusable(entry.vector, entry.label, candidateLimit) }
+              : {}),
+          }))
+        : [];
     this.#regression =
       this.method === 'softmax-regression'
-        ? new SoftmaxRegression(
-            vectors.map((entry) => ({ label: entry.label, vector: entry.regressionVector })),
-            this.agents.length,
-            this.#space.size,
-            regressionOptions,
-          )
+        ? new SoftmaxRegression(examples, this.agents.length, this.#space.size, regressionOptions)
         : undefined;
 
     if (options.temperature !== undefined) {
@@ -143,19 +158,19 @@ export class OfflineRanker {
       // k-fold: a regression trained without a fold scores that fold, so the fitted temperature
       // reflects requests the model has not seen rather than its own training examples.
       const heldOut: Array<{ scores: Float64Array; label: number }> = [];
-      for (let fold = 0; fold < folds; fold++) {
-        const training = vectors
-          .filter((_, index) => documents[index]?.fold !== fold)
-          .map((entry) => ({ label: entry.label, vector: entry.regressionVector }));
+      // Large rosters hold out one fold only: enough examples to fit one number, a third of the cost.
+      const heldOutFolds = this.agents.length > candidateLimit ? 1 : folds;
+      for (let fold = 0; fold < heldOutFolds; fold++) {
+        const training = examples.filter((_, index) => documents[index]?.fold !== fold);
         const model = new SoftmaxRegression(
           training,
           this.agents.length,
           this.#space.size,
           regressionOptions,
         );
-        vectors.forEach((vector, index) => {
+        examples.forEach((example, index) => {
           if (documents[index]?.fold === fold)
-            heldOut.push({ scores: model.logits(vector.regressionVector), label: vector.label });
+            heldOut.push({ scores: model.logits(example.vector), label: example.label });
         });
       }
       this.temperature = fitTemperature(heldOut);
@@ -166,14 +181,19 @@ export class OfflineRanker {
   rank(text: string, limit = 5): Ranking {
     const vectorized = this.#space.vectorize(text);
     const { vector, knownWords, words } = vectorized;
-    const similarity = this.#similarity.score(vector);
-    const scores =
-      this.#regression === undefined
-        ? this.#blend(similarity.centroid, similarity.nearest)
-        : this.#regression.logits(this.#damped(vectorized));
+    let centroid: Float64Array;
+    let scores: Float64Array;
+    if (this.#regression === undefined) {
+      const similarity = this.#similarity.score(vector);
+      centroid = similarity.centroid;
+      scores = this.#blend(similarity.centroid, similarity.nearest);
+    } else {
+      centroid = this.#similarity.centroidScores(vector);
+      scores = this.#regression.logits(this.#damped(vectorized));
+    }
     const probabilities = softmax(scores, this.temperature);
     let bestSimilarity = 0;
-    for (const value of similarity.centroid) bestSimilarity = Math.max(bestSimilarity, value);
+    for (const value of centroid) bestSimilarity = Math.max(bestSimilarity, value);
     return {
       candidates: topCandidates(probabilities, this.agents, limit),
       unknownShare: words === 0 ? 1 : 1 - knownWords / words,
@@ -181,6 +201,16 @@ export class OfflineRanker {
       words,
       bestSimilarity,
     };
+  }
+
+  /** The agents most similar to a training text, plus its own: the classes it is trained against. */
+  #confusable(vector: SparseVector, label: number, limit: number): Int32Array {
+    const scores = this.#similarity.centroidScores(vector);
+    const chosen = topCandidates(scores, this.#agentIndexNames, limit).map((candidate) =>
+      Number(candidate.agent),
+    );
+    if (!chosen.includes(label)) chosen[chosen.length - 1] = label;
+    return Int32Array.from(chosen);
   }
 
   #damped(vectorized: { readonly vector: SparseVector; readonly norm: number }): SparseVector {

@@ -58,15 +58,29 @@ export class SimilarityIndex {
     });
   }
 
+  /** Cosine similarity to each agent's centroid only: cheaper than `score` on large rosters. */
+  centroidScores(vector: SparseVector): Float64Array {
+    const centroid = new Float64Array(this.agentCount);
+    vector.indices.forEach((feature, position) => {
+      const weight = vector.values[position] ?? 0;
+      for (const [agent, value] of this.#centroidPostings[feature] ?? []) {
+        centroid[agent] = (centroid[agent] ?? 0) + weight * value;
+      }
+    });
+    return centroid;
+  }
+
   /** `excludedDocument` leaves one training document out (leave-one-out calibration). */
   score(vector: SparseVector, excludedDocument = -1): SimilarityScores {
-    const documentScores = new Map<number, number>();
+    const documentScores = new Float64Array(this.#documentAgent.length);
+    const touched: number[] = [];
     const centroid = new Float64Array(this.agentCount);
     vector.indices.forEach((feature, position) => {
       const weight = vector.values[position] ?? 0;
       for (const [document, value] of this.#documentPostings[feature] ?? []) {
-        if (document !== excludedDocument)
-          documentScores.set(document, (documentScores.get(document) ?? 0) + weight * value);
+        if (document === excludedDocument) continue;
+        if (documentScores[document] === 0) touched.push(document);
+        documentScores[document] = (documentScores[document] ?? 0) + weight * value;
       }
       for (const [agent, value] of this.#centroidPostings[feature] ?? [])
         centroid[agent] = (centroid[agent] ?? 0) + weight * value;
@@ -74,7 +88,8 @@ export class SimilarityIndex {
     const k = this.neighbours;
     const top = new Float64Array(this.agentCount * k);
     let bestDocument = 0;
-    for (const [document, score] of documentScores) {
+    for (const document of touched) {
+      const score = documentScores[document] ?? 0;
       if (score > bestDocument) bestDocument = score;
       const offset = (this.#documentAgent[document] ?? 0) * k;
       // Insertion into the agent's k best, kept in descending order.

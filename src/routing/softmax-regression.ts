@@ -16,58 +16,81 @@ export const defaultSoftmaxRegressionOptions: SoftmaxRegressionOptions = {
   seed: 1,
 };
 
+export interface TrainingExample {
+  readonly label: number;
+  readonly vector: SparseVector;
+  /**
+   * The classes this example is normalised over (must include `label`); all classes when absent.
+   * With hundreds of agents, restricting each example to the agents it could be confused with
+   * keeps training time linear in the roster instead of quadratic.
+   */
+  readonly candidates?: Int32Array;
+}
+
 /**
  * Multinomial logistic regression over sparse features, trained in-process by stochastic
  * gradient descent. Weights are stored feature-major (`feature * classes + class`) so scoring a
- * request reads one contiguous row per feature it contains.
+ * request reads one contiguous row per feature it contains. L2 weight decay is applied through
+ * one shared scale factor, so an epoch costs the examples' features, not the whole weight matrix.
  */
 export class SoftmaxRegression {
   readonly classes: number;
-  readonly #weights: Float64Array;
+  readonly #weights: Float32Array;
   readonly #bias: Float64Array;
+  /** True weights are `#weights * #scale`. */
+  #scale = 1;
 
   constructor(
-    examples: ReadonlyArray<{
-      readonly label: number;
-      readonly vector: SparseVector;
-      readonly weight?: number;
-    }>,
+    examples: readonly TrainingExample[],
     classes: number,
     featureCount: number,
     options: SoftmaxRegressionOptions = defaultSoftmaxRegressionOptions,
   ) {
     this.classes = classes;
-    this.#weights = new Float64Array(featureCount * classes);
+    this.#weights = new Float32Array(featureCount * classes);
     this.#bias = new Float64Array(classes);
     const order = examples.map((_, index) => index);
     const random = seededRandom(options.seed);
-    const probabilities = new Float64Array(classes);
+    const allClasses = Int32Array.from({ length: classes }, (_, label) => label);
+    const gradient = new Float64Array(classes);
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffle(order, random);
       const rate = options.learningRate / (1 + epoch * 0.2);
       for (const index of order) {
         const example = examples[index];
         if (example === undefined) continue;
-        this.#probabilities(example.vector, probabilities);
-        probabilities[example.label] = (probabilities[example.label] ?? 0) - 1;
+        const candidates = example.candidates ?? allClasses;
+        const every = example.candidates === undefined;
+        if (every) this.#allProbabilities(example.vector, gradient);
+        else this.#candidateProbabilities(example.vector, candidates, gradient);
+        const labelSlot = every ? example.label : candidates.indexOf(example.label);
+        gradient[labelSlot] = (gradient[labelSlot] ?? 0) - 1;
         const { indices, values } = example.vector;
+        const stepScale = rate / this.#scale;
         for (let position = 0; position < indices.length; position++) {
           const row = (indices[position] ?? 0) * classes;
-          const step = rate * (example.weight ?? 1) * (values[position] ?? 0);
-          for (let label = 0; label < classes; label++) {
-            this.#weights[row + label] =
-              (this.#weights[row + label] ?? 0) - step * (probabilities[label] ?? 0);
+          const step = stepScale * (values[position] ?? 0);
+          if (every) {
+            // The common case (rosters up to the candidate limit), kept free of index lookups.
+            for (let label = 0; label < classes; label++) {
+              this.#weights[row + label] = (this.#weights[row + label] ?? 0) - step * (gradient[label] ?? 0);
+            }
+          } else {
+            for (let slot = 0; slot < candidates.length; slot++) {
+              const cell = row + (candidates[slot] ?? 0);
+              this.#weights[cell] = (this.#weights[cell] ?? 0) - step * (gradient[slot] ?? 0);
+            }
           }
         }
-        for (let label = 0; label < classes; label++) {
-          this.#bias[label] = (this.#bias[label] ?? 0) - rate * 0.1 * (probabilities[label] ?? 0);
+        for (let slot = 0; slot < candidates.length; slot++) {
+          const label = candidates[slot] ?? 0;
+          this.#bias[label] = (this.#bias[label] ?? 0) - rate * 0.1 * (gradient[slot] ?? 0);
         }
       }
-      const decay = 1 - options.l2 * examples.length * rate;
-      if (decay < 1)
-        for (let index = 0; index < this.#weights.length; index++)
-          this.#weights[index] = (this.#weights[index] ?? 0) * decay;
+      this.#scale *= Math.max(0, 1 - options.l2 * examples.length * rate);
+      if (this.#scale < 1e-3) this.#rescale();
     }
+    this.#rescale();
   }
 
   /** Raw scores (logits) per class. */
@@ -77,25 +100,53 @@ export class SoftmaxRegression {
     const classes = this.classes;
     for (let position = 0; position < vector.indices.length; position++) {
       const row = (vector.indices[position] ?? 0) * classes;
-      const value = vector.values[position] ?? 0;
-      for (let label = 0; label < classes; label++)
+      const value = (vector.values[position] ?? 0) * this.#scale;
+      for (let label = 0; label < classes; label++) {
         into[label] = (into[label] ?? 0) + value * (this.#weights[row + label] ?? 0);
+      }
     }
     return into;
   }
 
-  #probabilities(vector: SparseVector, into: Float64Array): void {
+  #allProbabilities(vector: SparseVector, into: Float64Array): void {
     this.logits(vector, into);
-    let max = -Infinity;
-    for (const value of into) max = Math.max(max, value);
-    let sum = 0;
-    for (let label = 0; label < into.length; label++) {
-      const exponential = Math.exp((into[label] ?? 0) - max);
-      into[label] = exponential;
-      sum += exponential;
-    }
-    for (let label = 0; label < into.length; label++) into[label] = (into[label] ?? 0) / sum;
+    normalise(into, into.length);
   }
+
+  /** Softmax over the candidate classes, written to `into[slot]`. */
+  #candidateProbabilities(vector: SparseVector, candidates: Int32Array, into: Float64Array): void {
+    const classes = this.classes;
+    for (let slot = 0; slot < candidates.length; slot++) into[slot] = this.#bias[candidates[slot] ?? 0] ?? 0;
+    for (let position = 0; position < vector.indices.length; position++) {
+      const row = (vector.indices[position] ?? 0) * classes;
+      const value = (vector.values[position] ?? 0) * this.#scale;
+      for (let slot = 0; slot < candidates.length; slot++) {
+        into[slot] = (into[slot] ?? 0) + value * (this.#weights[row + (candidates[slot] ?? 0)] ?? 0);
+      }
+    }
+    normalise(into, candidates.length);
+  }
+
+  #rescale(): void {
+    if (this.#scale === 1) return;
+    for (let index = 0; index < this.#weights.length; index++) {
+      this.#weights[index] = (this.#weights[index] ?? 0) * this.#scale;
+    }
+    this.#scale = 1;
+  }
+}
+
+/** In-place softmax of the first `length` entries. */
+function normalise(values: Float64Array, length: number): void {
+  let max = -Infinity;
+  for (let index = 0; index < length; index++) max = Math.max(max, values[index] ?? 0);
+  let sum = 0;
+  for (let index = 0; index < length; index++) {
+    const exponential = Math.exp((values[index] ?? 0) - max);
+    values[index] = exponential;
+    sum += exponential;
+  }
+  for (let index = 0; index < length; index++) values[index] = (values[index] ?? 0) / sum;
 }
 
 function seededRandom(seed: number): () => number {
