@@ -18,9 +18,9 @@ export interface RoutingThresholds {
  * on the other half and a separate holdout set; see docs/decisions/0004-routing-ranker.md.
  */
 export const defaultThresholds: RoutingThresholds = {
-  confidence: 0.1,
-  maxUnknownShare: 0.6,
-  minSimilarity: 0.1,
+  confidence: 0.2,
+  maxUnknownShare: 0.7,
+  minSimilarity: 0.12,
   minKnownWords: 2,
 };
 

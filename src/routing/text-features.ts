@@ -25,6 +25,12 @@ export interface FeatureOptions {
   readonly characterWeight: number;
   /** Weight of a lexicon concept feature; 0 turns the lexicon off. */
   readonly conceptWeight: number;
+  /**
+   * Weight of the lead features: the first content words and the concepts at the start of the
+   * request. Requests are mostly imperatives, and the leading verb ("write", "extract", "review")
+   * says what kind of work is wanted more reliably than the topic words that follow.
+   */
+  readonly leadWeight: number;
 }
 
 /** Chosen by cross-validation on the agents' examples and the eval's development half (decision 0004). */
@@ -33,7 +39,11 @@ export const defaultFeatureOptions: FeatureOptions = {
   characterGramSize: 4,
   characterWeight: 0,
   conceptWeight: 2,
+  leadWeight: 1,
 };
+
+/** How many content words count as the start of a request. */
+const leadWords = 2;
 
 /** Lower-case, accent-folded word tokens, stop words included. */
 export function tokens(text: string): string[] {
@@ -67,7 +77,10 @@ const conceptsByPhrase: ReadonlyMap<string, readonly string[]> = (() => {
   return map;
 })();
 
-/** Feature name → raw weight. Names are prefixed by kind: `w:` word, `b:` pair, `c:` n-gram, `k:` concept. */
+/**
+ * Feature name → raw weight. Names are prefixed by kind: `w:` word, `b:` pair, `c:` n-gram,
+ * `k:` concept, `l:` leading word, `lk:` leading concept.
+ */
 export function extractFeatures(
   text: string,
   options: FeatureOptions = defaultFeatureOptions,
@@ -76,10 +89,18 @@ export function extractFeatures(
   const add = (name: string, weight: number): void => {
     if (weight > 0) features.set(name, (features.get(name) ?? 0) + weight);
   };
-  const allStems = tokens(text).map(stem);
-  const contentStems = tokens(text)
-    .filter((token) => !stopWords.has(token))
-    .map(stem);
+  const allTokens = tokens(text);
+  const allStems = allTokens.map(stem);
+  const contentStems = allTokens.filter((token) => !stopWords.has(token)).map(stem);
+  if (options.leadWeight > 0) {
+    for (const lead of contentStems.slice(0, leadWords)) add(`l:${lead}`, options.leadWeight);
+  }
+  // Position (in all tokens) of the second content word: concepts starting before it lead the request.
+  let leadEnd = 0;
+  for (let index = 0, seen = 0; index < allTokens.length && seen < leadWords; index++) {
+    if (!stopWords.has(allTokens[index] ?? '')) seen += 1;
+    leadEnd = index + 1;
+  }
   contentStems.forEach((current, index) => {
     add(`w:${current}`, 1);
     const next = contentStems[index + 1];
@@ -93,15 +114,20 @@ export function extractFeatures(
   });
   if (options.conceptWeight > 0) {
     const seen = new Set<string>();
+    const leading = new Set<string>();
     for (let start = 0; start < allStems.length; start++) {
       let phrase = '';
       for (let length = 1; length <= longestPhrase && start + length <= allStems.length; length++) {
         phrase = length === 1 ? (allStems[start] ?? '') : `${phrase} ${allStems[start + length - 1] ?? ''}`;
-        for (const concept of conceptsByPhrase.get(phrase) ?? []) seen.add(concept);
+        for (const concept of conceptsByPhrase.get(phrase) ?? []) {
+          seen.add(concept);
+          if (start < leadEnd) leading.add(concept);
+        }
       }
     }
     // A concept counts once per request: three stock words do not make a request three times as much about stock.
     for (const concept of seen) add(`k:${concept}`, options.conceptWeight);
+    if (options.leadWeight > 0) for (const concept of leading) add(`lk:${concept}`, options.leadWeight);
   }
   return features;
 }
