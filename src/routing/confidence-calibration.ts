@@ -13,19 +13,28 @@ export function softmax(scores: ArrayLike<number>, temperature: number): Float64
   return result;
 }
 
-/** Mean negative log-likelihood of the labels under `softmax(scores / temperature)`. */
+/**
+ * Mean negative log-likelihood of the labels under `softmax(scores / temperature)`, against
+ * targets smoothed by `smoothing` (that share spread evenly over all classes).
+ */
 function meanNegativeLogLikelihood(
   heldOut: ReadonlyArray<{ readonly scores: ArrayLike<number>; readonly label: number }>,
   temperature: number,
+  smoothing: number,
 ): number {
   let loss = 0;
   for (const { scores, label } of heldOut) {
     let max = -Infinity;
     for (let index = 0; index < scores.length; index++) max = Math.max(max, scores[index] ?? -Infinity);
     let sum = 0;
-    for (let index = 0; index < scores.length; index++)
-      sum += Math.exp(((scores[index] ?? 0) - max) / temperature);
-    loss += Math.log(sum) - ((scores[label] ?? 0) - max) / temperature;
+    let meanScaled = 0;
+    for (let index = 0; index < scores.length; index++) {
+      const scaled = ((scores[index] ?? 0) - max) / temperature;
+      sum += Math.exp(scaled);
+      meanScaled += scaled / scores.length;
+    }
+    const target = (1 - smoothing) * (((scores[label] ?? 0) - max) / temperature) + smoothing * meanScaled;
+    loss += Math.log(sum) - target;
   }
   return loss / Math.max(1, heldOut.length);
 }
@@ -34,17 +43,25 @@ function meanNegativeLogLikelihood(
  * The temperature that minimises the negative log-likelihood of held-out labels (temperature
  * scaling, Guo et al. 2017): it changes how sure the ranker sounds, never which agent comes first.
  * A coarse log grid finds the basin, a golden-section search refines it; the loss is convex in
- * 1/temperature, so this cannot wander off.
+ * 1/temperature, so this cannot wander off. The targets are smoothed by 1/(n + 2) (Laplace's rule
+ * of succession): when every one of a few held-out examples is right, that is evidence of high
+ * accuracy, not of certainty, and the temperature must not collapse to zero.
  */
 export function fitTemperature(
   heldOut: ReadonlyArray<{ readonly scores: ArrayLike<number>; readonly label: number }>,
-  range: { readonly lowest: number; readonly highest: number } = { lowest: 1e-3, highest: 100 },
+  options: {
+    readonly lowest?: number;
+    readonly highest?: number;
+    /** Share of each target spread over all classes; Laplace's 1/(n + 2) when absent. */
+    readonly smoothing?: number;
+  } = {},
 ): number {
   if (heldOut.length === 0) return 1;
+  const smoothing = options.smoothing ?? 1 / (heldOut.length + 2);
   const loss = (logTemperature: number): number =>
-    meanNegativeLogLikelihood(heldOut, Math.exp(logTemperature));
-  const low = Math.log(range.lowest);
-  const high = Math.log(range.highest);
+    meanNegativeLogLikelihood(heldOut, Math.exp(logTemperature), smoothing);
+  const low = Math.log(options.lowest ?? 1e-3);
+  const high = Math.log(options.highest ?? 100);
   const steps = 16;
   let bestStep = 0;
   let bestLoss = Infinity;
