@@ -26,6 +26,7 @@ import type { RunJournal } from '../src/ports/run-journal.ts';
 import { runAgent } from '../src/runtime/agent-runner.ts';
 import { defineTool } from '../src/tools/tool.ts';
 import { toModelToolSpec } from '../src/tools/tool-registry.ts';
+import { runRoutingBench } from './routing-bench.ts';
 
 const asJson = process.argv.includes('--json');
 const log = (line: string): void => {
@@ -363,4 +364,9 @@ log(
 log(
   `   plain AI SDK turn     ${format(growth.plainSdkTurnEarlyMedianMs ?? 0, 3)} ms → ${format(growth.plainSdkTurnLateMedianMs ?? 0, 3)} ms  (${format(growth.plainSdkLateToEarlyRatio ?? 0, 2)}×: the SDK re-reads the whole conversation every turn)`,
 );
-if (asJson) process.stdout.write(`${JSON.stringify({ overhead, journal, growth }, null, 2)}\n`);
+const routing = await runRoutingBench();
+log('\n4. Routing (offline ranker; synthetic agents added to reach 150 and 500)');
+for (const [name, value] of Object.entries(routing)) {
+  log(`   ${name.padEnd(34)} ${value >= 100 ? Math.round(value).toString() : value.toFixed(3)}`);
+}
+if (asJson) process.stdout.write(`${JSON.stringify({ overhead, journal, growth, routing }, null, 2)}\n`);
