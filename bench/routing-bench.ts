@@ -3,6 +3,10 @@
  * and with 150 (the default roster plus 116 synthesised agents), and bulk decisions per second.
  * Standalone: `npx node bench/routing-bench.ts [--json]`. Figures are from one process on a
  * shared machine; compare them within one run.
+ *
+ * `--quality` instead prints the ranker method comparison and the router's figures on the eval
+ * sets (development half = even lines of default-roster.jsonl, test half = odd lines, and the
+ * separate holdout set), as reported in docs/decisions/0004-routing-ranker.md.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +14,14 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { AgentProfile } from '../src/routing/agent-profile.ts';
 import { loadAgentProfiles } from '../src/routing/load-agent-profiles.ts';
+import { OfflineRanker, type OfflineRankerOptions } from '../src/routing/offline-ranker.ts';
 import { createRouter, type Router } from '../src/routing/router.ts';
+import {
+  evaluateRouting,
+  parseRoutingJsonl,
+  type LabeledRequest,
+} from '../src/routing/routing-evaluation.ts';
+import { defaultFeatureOptions } from '../src/routing/text-features.ts';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..');
 
@@ -183,7 +194,106 @@ export async function runRoutingBench(): Promise<Record<string, number>> {
   };
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+function readLabeled(file: string): LabeledRequest[] {
+  return parseRoutingJsonl(
+    fs.readFileSync(path.join(repositoryRoot, 'eval/routing', file), 'utf8'),
+    'labeled',
+  );
+}
+
+const rankerMethods: ReadonlyArray<readonly [string, OfflineRankerOptions]> = [
+  [
+    'similarity, words + pairs',
+    { method: 'similarity', features: { ...defaultFeatureOptions, conceptWeight: 0, leadWeight: 0 } },
+  ],
+  ['similarity, + lexicon + lead', { method: 'similarity' }],
+  ['regression, words + pairs', { features: { ...defaultFeatureOptions, conceptWeight: 0, leadWeight: 0 } }],
+  ['regression, + lexicon', { features: { ...defaultFeatureOptions, leadWeight: 0 } }],
+  ['regression, + lexicon + lead (shipped)', {}],
+  [
+    'regression, + lexicon + lead + char 4-grams',
+    { features: { ...defaultFeatureOptions, characterWeight: 0.4 } },
+  ],
+];
+
+/** Top-1 accuracy of each ranker method (no abstention), by 4-fold cross-validation on the agents' examples and on the eval sets. */
+export function compareRankerMethods(): Array<Record<string, string | number>> {
+  const profiles = loadAgentProfiles(path.join(repositoryRoot, 'agents'));
+  const main = readLabeled('default-roster.jsonl').filter((row) => row.agent !== null);
+  const sets = {
+    dev: main.filter((_, index) => index % 2 === 0),
+    test: main.filter((_, index) => index % 2 === 1),
+    holdout: readLabeled('default-roster-holdout.jsonl').filter((row) => row.agent !== null),
+  };
+  const topOne = (ranker: OfflineRanker, rows: readonly LabeledRequest[]): number =>
+    rows.filter((row) => ranker.rank(row.text, 1).candidates[0]?.agent === row.agent).length / rows.length;
+  return rankerMethods.map(([method, options]) => {
+    const folds = 4;
+    let correct = 0;
+    let total = 0;
+    for (let fold = 0; fold < folds; fold++) {
+      const training = profiles.map((profile) => ({
+        ...profile,
+        examples: profile.examples.filter((_, index) => index % folds !== fold),
+      }));
+      const ranker = new OfflineRanker(training, { ...options, temperature: 1 });
+      for (const profile of profiles) {
+        profile.examples.forEach((example, index) => {
+          if (index % folds !== fold) return;
+          total += 1;
+          if (ranker.rank(example, 1).candidates[0]?.agent === profile.name) correct += 1;
+        });
+      }
+    }
+    const trained = timed(() => new OfflineRanker(profiles, options));
+    return {
+      method,
+      crossValidation: correct / total,
+      dev: topOne(trained.value, sets.dev),
+      test: topOne(trained.value, sets.test),
+      holdout: topOne(trained.value, sets.holdout),
+      trainMs: trained.ms,
+    };
+  });
+}
+
+/** The shipped router (default thresholds) on each eval set. */
+export function routerQuality(): Record<string, ReturnType<typeof evaluateRouting>> {
+  const router = createRouter({ agents: loadAgentProfiles(path.join(repositoryRoot, 'agents')) });
+  const main = readLabeled('default-roster.jsonl');
+  return {
+    dev: evaluateRouting(
+      router,
+      main.filter((_, index) => index % 2 === 0),
+    ),
+    test: evaluateRouting(
+      router,
+      main.filter((_, index) => index % 2 === 1),
+    ),
+    whole: evaluateRouting(router, main),
+    holdout: evaluateRouting(router, readLabeled('default-roster-holdout.jsonl')),
+  };
+}
+
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  process.argv.includes('--quality')
+) {
+  const format = (value: string | number): string => (typeof value === 'number' ? value.toFixed(3) : value);
+  for (const row of compareRankerMethods()) {
+    process.stdout.write(
+      `${Object.entries(row)
+        .map(([key, value]) => `${key} ${format(value)}`)
+        .join(' | ')}\n`,
+    );
+  }
+  for (const [name, report] of Object.entries(routerQuality())) {
+    process.stdout.write(
+      `${name.padEnd(8)} accuracy ${format(report.answerable.accuracy)} (${report.answerable.correct}/${report.answerable.total}) · decided ${format(report.decidedAccuracy)} · out of scope abstained ${format(report.outOfScope.abstainedRate)} (${report.outOfScope.abstained}/${report.outOfScope.total}) · answerable abstained ${format(report.abstainedOnAnswerableRate)} · abstention precision ${format(report.abstentionPrecision)} · ECE ${format(report.calibration.expectedCalibrationError)} · confidence right/wrong ${format(report.calibration.meanConfidenceCorrect)}/${format(report.calibration.meanConfidenceIncorrect)}\n`,
+    );
+  }
+} else if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const figures = await runRoutingBench();
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
