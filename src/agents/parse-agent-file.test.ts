@@ -96,4 +96,13 @@ describe('parseAgentFile', () => {
     const result = parseAgentFile(agentText(valid, '\n'), 'agents/translator.md', { availableTools });
     expect(result.problems[0]?.message).toContain('no instructions');
   });
+
+  it('refuses an output contract that is not a JSON Schema', () => {
+    const text = agentText(`${valid.trim()}\noutput:\n  type: object\n  required: yes\n`);
+    const result = parseAgentFile(text, 'agents/translator.md', { availableTools });
+    expect(result.agent).toBeUndefined();
+    expect(result.problems).toContainEqual(
+      expect.objectContaining({ field: 'output', line: 13, message: expect.stringContaining('not a valid JSON Schema') }),
+    );
+  });
 });

@@ -5,6 +5,7 @@ import type { Effect } from '../domain/effect.ts';
 import { parseLocatedDocument, problemsFromZodIssues, type SourceProblem } from '../config/source-problem.ts';
 import { closestMatch } from '../domain/closest-match.ts';
 import { toolCatalog } from '../tools/tool-catalog.ts';
+import { compileContract } from '../runtime/output-contract.ts';
 import { agentFrontMatterSchema, type AgentFrontMatter } from './agent-front-matter.ts';
 
 export interface ParsedAgentFile {
@@ -142,6 +143,19 @@ function checkSemantics(
       message: 'lists delegation targets but `tools` does not include `delegate`',
       severity: 'warning',
     });
+  }
+  if (frontMatter.output) {
+    try {
+      compileContract(frontMatter.output);
+    } catch (error) {
+      problems.push({
+        file,
+        line: lineOf(['output']),
+        field: 'output',
+        message: `is not a valid JSON Schema: ${(error as Error).message}`,
+        severity: 'error',
+      });
+    }
   }
   if (frontMatter.delegates.includes(frontMatter.name)) {
     problems.push({

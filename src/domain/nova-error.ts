@@ -15,6 +15,7 @@ export const novaErrorCodes = [
   'MODEL_ERROR', // the model provider failed (after retries and fallback)
   'TOOL_ERROR', // a tool failed in a way that ends the run
   'BUDGET_EXCEEDED', // steps, tokens or wall time ran out
+  'OUTPUT_INVALID', // an agent's answer kept breaking its output contract
   'CANCELLED',
   'TIMEOUT',
   'STORAGE_ERROR', // the journal or another store failed

@@ -332,4 +332,50 @@ describe('runAgent', () => {
       error: { code: 'MODEL_ERROR', message: expect.stringContaining('503') },
     });
   });
+
+  it('checks the answer against an output contract, sends violations back, and fails when they persist', async () => {
+    const { journal, dependencies } = setup();
+    const contract = {
+      type: 'object',
+      required: ['severity'],
+      properties: { severity: { enum: ['low', 'high'] } },
+    };
+    const withContract: AgentDefinition = { ...agent(), outputContract: contract };
+    const fixed = scriptedModel([
+      { text: 'It is probably high.' },
+      { text: '{"severity": "urgent"}' },
+      { text: 'Here you go:\n```json\n{"severity": "high"}\n```' },
+    ]);
+    const run = await runAgent(dependencies, {
+      runId: 'run_1',
+      task,
+      agent: withContract,
+      model: fixed,
+      projects: [],
+    });
+    expect(run).toMatchObject({ status: 'succeeded', outcome: { output: { severity: 'high' } } });
+    expect(String(fixed.requests[0]?.system)).toContain('must be only JSON matching this JSON Schema');
+    const feedback = fixed.requests[2]?.messages.at(-1);
+    expect(feedback).toMatchObject({
+      role: 'user',
+      content: expect.stringContaining('/severity must be equal to one of the allowed values'),
+    });
+
+    const stubborn = scriptedModel([{ text: 'no' }, { text: 'still no' }, { text: '{"severity": 3}' }]);
+    const failed = await runAgent(dependencies, {
+      runId: 'run_2',
+      task,
+      agent: withContract,
+      model: stubborn,
+      projects: [],
+    });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'OUTPUT_INVALID',
+        message: expect.stringContaining('broke its output contract 3 times'),
+      },
+    });
+    expect((await journal.getRun('run_2'))?.outcome).toBeUndefined();
+  });
 });

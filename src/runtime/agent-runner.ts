@@ -19,7 +19,11 @@ import type {
 import type { Clock } from '../ports/clock.ts';
 import type { RunJournal } from '../ports/run-journal.ts';
 import type { DelegationContext, ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
+import { checkAgainstContract } from './output-contract.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
+
+/** How many times an answer that breaks its output contract goes back to the model. */
+const maxContractRetries = 2;
 
 /** Tool results longer than this are cut before they go back to the model. */
 const maxToolOutputChars = 20_000;
@@ -79,6 +83,7 @@ class AgentRun {
   #childSteps = 0;
   #usage: TokenUsage = zeroUsage;
   #consecutiveToolErrors = 0;
+  #contractRetries = 0;
   #stopReason: NovaError | undefined;
 
   constructor(dependencies: AgentRunnerDependencies, request: AgentRunRequest) {
@@ -194,9 +199,11 @@ class AgentRun {
   async #loop(): Promise<Outcome> {
     const { agent, task, projects } = this.#request;
     const toolSpecs = this.#tools.map((tool) => this.#dependencies.toModelToolSpec(tool));
+    const contract = task.constraints.outputContract ?? task.handoff?.outputContract ?? agent.outputContract;
     const system = buildSystemPrompt({
       agent,
       projects,
+      ...(contract ? { outputContract: contract } : {}),
       ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
       tools: this.#tools,
       now: new Date(this.#dependencies.clock.now()),
@@ -244,6 +251,25 @@ class AgentRun {
       }
 
       if (response.toolCalls.length === 0) {
+        if (response.text.trim().length > 0 && contract) {
+          const check = checkAgainstContract(response.text, contract);
+          if (check.ok) return { ...textOutcome(response.text), output: check.value };
+          // Invalid data never flows on: the model gets the violations back, a bounded number of times.
+          if (this.#contractRetries >= maxContractRetries) {
+            throw new NovaError(
+              'OUTPUT_INVALID',
+              `the answer broke its output contract ${this.#contractRetries + 1} times; last problems: ${check.problems.join('; ')}`,
+              { details: { problems: check.problems } },
+            );
+          }
+          this.#contractRetries += 1;
+          messages.push({ role: 'assistant', text: response.text, toolCalls: [] });
+          messages.push({
+            role: 'user',
+            content: `Your answer does not match the required output schema: ${check.problems.join('; ')}. Reply again with only the corrected JSON.`,
+          });
+          continue;
+        }
         if (response.text.trim().length > 0) return textOutcome(response.text);
         this.#countToolError('the model returned an empty reply');
         messages.push({ role: 'assistant', text: '', toolCalls: [] });

@@ -16,6 +16,7 @@ export const exitCodes: Record<NovaErrorCode, number> = {
   TIMEOUT: 10,
   STORAGE_ERROR: 11,
   CONFLICT: 12,
+  OUTPUT_INVALID: 13,
   CANCELLED: 130,
 };
 
