@@ -15,10 +15,11 @@ import type {
   ModelToolSpec,
 } from '../../ports/chat-model.ts';
 
-/**
- * One of Nova's messages in the AI SDK's provider prompt shape. Converted once per message object
- * (see the cache below): the runtime appends to its conversation, so a turn converts only what is new.
- */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One of Nova's messages in the provider prompt shape (the form `generateText` builds internally). */
 function toPromptMessage(message: ModelMessage): LanguageModelV3Message {
   switch (message.role) {
     case 'user':
@@ -32,8 +33,9 @@ function toPromptMessage(message: ModelMessage): LanguageModelV3Message {
             type: 'tool-call' as const,
             toolCallId: call.id,
             toolName: call.name,
-            // Malformed arguments are sent back as the model wrote them, inside a string.
-            input: call.parseError === undefined ? call.input : String(call.input),
+            // Providers require an object here (Anthropic refuses anything else); like the AI SDK,
+            // a call whose arguments did not parse is replayed with `{}`; the tool error says why.
+            input: call.parseError === undefined && isPlainObject(call.input) ? call.input : {},
           })),
         ],
       };
@@ -52,34 +54,47 @@ function toPromptMessage(message: ModelMessage): LanguageModelV3Message {
   }
 }
 
+/** Parses tool arguments; text that is not a JSON object becomes a parse error the runtime returns. */
 function toToolCall(part: { toolCallId: string; toolName: string; input: string }): ModelToolCall {
+  const call = { id: part.toolCallId, name: part.toolName };
+  // Some servers send no arguments at all for a tool without parameters.
   const text = part.input.trim() === '' ? '{}' : part.input;
+  let input: unknown;
   try {
-    return { id: part.toolCallId, name: part.toolName, input: JSON.parse(text) as unknown };
+    input = JSON.parse(text);
   } catch (error) {
-    return {
-      id: part.toolCallId,
-      name: part.toolName,
-      input: part.input,
-      parseError: (error as Error).message,
-    };
+    return { ...call, input: part.input, parseError: (error as Error).message };
   }
+  if (!isPlainObject(input)) {
+    const kind = Array.isArray(input) ? 'an array' : input === null ? 'null' : `a ${typeof input}`;
+    return { ...call, input: part.input, parseError: `the arguments must be a JSON object, not ${kind}` };
+  }
+  return { ...call, input };
 }
 
 function toUsage(usage: LanguageModelV3Usage): ModelResponse['usage'] {
   return { inputTokens: usage.inputTokens.total ?? 0, outputTokens: usage.outputTokens.total ?? 0 };
 }
 
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new DOMException('This operation was aborted', 'AbortError');
+}
+
 /**
- * One model turn over an AI SDK language model (any provider: OpenAI, Anthropic, Google,
- * OpenAI-compatible servers, scripted). Nova owns the loop, so this speaks the provider
- * specification (`LanguageModelV3.doGenerate`/`doStream`) directly instead of `generateText`:
- * no tool execution, no SDK retries (ResilientChatModel does those), and each message is
- * converted once instead of on every turn.
+ * One model turn over any AI SDK language model (OpenAI, Anthropic, Google, OpenAI-compatible
+ * servers, scripted). Nova owns the loop, so this calls the provider specification
+ * (`doGenerate`, or `doStream` when the caller wants text deltas) once, with the tools declared
+ * and nothing executed, and without the SDK's retries (ResilientChatModel does those).
+ * It does not go through `generateText`/`streamText`: those re-validate and re-convert the whole
+ * conversation on every call, which made a turn cost grow with run length (decision 0002); here
+ * each message object is converted once.
  */
 export class AiSdkChatModel implements ChatModel {
   readonly id: string;
   readonly #model: LanguageModelV3;
+  // The runtime only appends to its conversation, so a message object converts once.
   readonly #messages = new WeakMap<ModelMessage, LanguageModelV3Message>();
   readonly #tools = new WeakMap<ModelToolSpec, LanguageModelV3FunctionTool>();
 
@@ -94,6 +109,14 @@ export class AiSdkChatModel implements ChatModel {
       const result = await this.#model.doGenerate(options);
       return this.#response(result.content, result.finishReason.unified, toUsage(result.usage));
     }
+    return this.#stream(options, request.onTextDelta, request.signal);
+  }
+
+  async #stream(
+    options: LanguageModelV3CallOptions,
+    onTextDelta: (delta: string) => void,
+    signal: AbortSignal | undefined,
+  ): Promise<ModelResponse> {
     const { stream } = await this.#model.doStream(options);
     const reader = stream.getReader();
     const content: LanguageModelV3Content[] = [];
@@ -104,35 +127,35 @@ export class AiSdkChatModel implements ChatModel {
       for (;;) {
         const { done, value: part } = await reader.read();
         if (done) break;
-        switch (part.type) {
-          case 'text-delta':
-            text += part.delta;
-            request.onTextDelta(part.delta);
-            break;
-          case 'tool-call':
-            content.push(part);
-            break;
-          case 'finish':
-            finishReason = part.finishReason.unified;
-            usage = toUsage(part.usage);
-            break;
-          case 'error':
-            throw part.error instanceof Error ? part.error : new Error(String(part.error));
-          default:
-            break;
+        if (part.type === 'text-delta') {
+          text += part.delta;
+          onTextDelta(part.delta);
+        } else if (part.type === 'tool-call') {
+          content.push(part);
+        } else if (part.type === 'finish') {
+          finishReason = part.finishReason.unified;
+          usage = toUsage(part.usage);
+        } else if (part.type === 'error') {
+          throw part.error instanceof Error ? part.error : new Error(String(part.error));
         }
       }
+    } catch (error) {
+      // Stop the provider's response body instead of leaving the connection open.
+      await reader.cancel(error).catch(() => undefined);
+      throw error;
     } finally {
       reader.releaseLock();
     }
-    if (request.signal?.aborted)
-      throw request.signal.reason instanceof Error ? request.signal.reason : new Error('aborted');
+    // A provider may end the stream quietly when aborted; the caller must still see the abort.
+    if (signal?.aborted) throw abortReason(signal);
     if (text) content.unshift({ type: 'text', text });
     return this.#response(content, finishReason, usage);
   }
 
   #callOptions(request: ModelRequest): LanguageModelV3CallOptions {
-    const prompt: LanguageModelV3Message[] = [{ role: 'system', content: request.system }];
+    const prompt: LanguageModelV3Message[] = request.system
+      ? [{ role: 'system', content: request.system }]
+      : [];
     for (const message of request.messages) {
       let converted = this.#messages.get(message);
       if (!converted) {

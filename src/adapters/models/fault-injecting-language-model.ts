@@ -7,19 +7,33 @@ import {
   type LanguageModelV3StreamResult,
 } from '@ai-sdk/provider';
 
+/**
+ * A failure as real providers produce them:
+ * - `timeout`: the call hangs until its abort signal fires;
+ * - `http`: the provider answers with this status (429, 5xx and 408 are retryable, other 4xx not);
+ * - `malformed-tool-call`: tool-call arguments arrive as text that is not JSON;
+ * - `empty`: the model answers with neither text nor tool calls.
+ */
 export type Fault =
   | { readonly kind: 'timeout' }
-  | { readonly kind: 'http'; readonly status: number }
+  | { readonly kind: 'http'; readonly status: number; readonly message?: string }
   | { readonly kind: 'malformed-tool-call' }
   | { readonly kind: 'empty' };
 
 export interface FaultPlan {
-  /** Faults by call index (0-based). */
+  /** Faults by call index (0-based); these always fire. */
   readonly byCall?: Readonly<Record<number, Fault>>;
-  /** Otherwise, each call fails with this probability (seeded, so runs repeat exactly). */
+  /** Every other call fails with this probability (0..1), picking one of `faults`. */
   readonly probability?: number;
   readonly faults?: readonly Fault[];
+  /** Seeds the random choice, so the same plan fails the same calls every time. */
   readonly seed?: number;
+}
+
+export interface FiredFault {
+  /** 0-based index of the call the fault hit. */
+  readonly call: number;
+  readonly fault: Fault;
 }
 
 /** Mulberry32: small, fast and good enough to pick faults reproducibly. */
@@ -35,29 +49,40 @@ function seededRandom(seed: number): () => number {
 }
 
 function hangUntilAborted(signal: AbortSignal | undefined): Promise<never> {
+  const reason = (): Error =>
+    signal?.reason instanceof Error
+      ? signal.reason
+      : new DOMException('This operation was aborted', 'AbortError');
   return new Promise((_, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    if (signal?.aborted) return reject(reason());
+    signal?.addEventListener('abort', () => reject(reason()), { once: true });
   });
 }
 
+/** Cuts the closing brace and adds a comma: looks like JSON, is not. */
+function breakJson(input: string): string {
+  return `${input.slice(0, -1)},`;
+}
+
 /**
- * Wraps a model and makes chosen calls fail the way real providers do: hang until aborted,
- * answer 429/5xx (retryable) or 4xx (not), send tool arguments that are not JSON, or say
- * nothing at all. `fired` records what was injected, by call.
+ * Wraps any model and makes chosen calls fail the way real providers do (see `Fault`), by call
+ * index or by seeded chance. `fired` records what was injected, in order.
  */
 export class FaultInjectingLanguageModel implements LanguageModelV3 {
   readonly specificationVersion = 'v3' as const;
   readonly provider: string;
   readonly modelId: string;
   readonly supportedUrls: LanguageModelV3['supportedUrls'];
-  readonly fired: Array<{ call: number; fault: Fault }> = [];
+  readonly fired: FiredFault[] = [];
   readonly #inner: LanguageModelV3;
   readonly #plan: FaultPlan;
   readonly #random: () => number;
   #calls = 0;
 
   constructor(inner: LanguageModelV3, plan: FaultPlan) {
+    if (plan.probability !== undefined && (plan.probability < 0 || plan.probability > 1)) {
+      throw new RangeError(`fault probability must be between 0 and 1, got ${plan.probability}`);
+    }
     this.#inner = inner;
     this.#plan = plan;
     this.provider = inner.provider;
@@ -69,12 +94,14 @@ export class FaultInjectingLanguageModel implements LanguageModelV3 {
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
     const fault = await this.#before(options);
     const result = await this.#inner.doGenerate(options);
-    if (fault?.kind === 'empty') return { ...result, content: [] };
+    if (fault?.kind === 'empty') {
+      return { ...result, content: [], finishReason: { unified: 'stop', raw: 'stop' } };
+    }
     if (fault?.kind === 'malformed-tool-call') {
       return {
         ...result,
         content: result.content.map((part) =>
-          part.type === 'tool-call' ? { ...part, input: `${part.input.slice(0, -1)},` } : part,
+          part.type === 'tool-call' ? { ...part, input: breakJson(part.input) } : part,
         ),
       };
     }
@@ -87,10 +114,14 @@ export class FaultInjectingLanguageModel implements LanguageModelV3 {
     if (fault?.kind !== 'empty' && fault?.kind !== 'malformed-tool-call') return result;
     const transform = new TransformStream<LanguageModelV3StreamPart, LanguageModelV3StreamPart>({
       transform(part, controller) {
-        if (fault.kind === 'empty' && (part.type.startsWith('text-') || part.type.startsWith('tool-')))
-          return;
-        if (fault.kind === 'malformed-tool-call' && part.type === 'tool-call') {
-          controller.enqueue({ ...part, input: `${part.input.slice(0, -1)},` });
+        if (fault.kind === 'empty') {
+          if (part.type.startsWith('text-') || part.type.startsWith('tool-')) return;
+          if (part.type === 'finish') {
+            controller.enqueue({ ...part, finishReason: { unified: 'stop', raw: 'stop' } });
+            return;
+          }
+        } else if (part.type === 'tool-call') {
+          controller.enqueue({ ...part, input: breakJson(part.input) });
           return;
         }
         controller.enqueue(part);
@@ -106,9 +137,10 @@ export class FaultInjectingLanguageModel implements LanguageModelV3 {
     this.fired.push({ call, fault });
     if (fault.kind === 'timeout') return hangUntilAborted(options.abortSignal);
     if (fault.kind === 'http') {
+      // APICallError derives isRetryable from the status (408, 409, 429, 5xx), as providers' errors do.
       throw new APICallError({
-        message: `injected HTTP ${fault.status}`,
-        url: `fault://${this.modelId}`,
+        message: `${fault.status} ${fault.message ?? 'injected fault'}`,
+        url: `fault://${this.provider}/${this.modelId}`,
         requestBodyValues: {},
         statusCode: fault.status,
       });

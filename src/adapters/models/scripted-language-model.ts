@@ -4,18 +4,27 @@ import {
   type LanguageModelV3CallOptions,
   type LanguageModelV3Content,
   type LanguageModelV3GenerateResult,
+  type LanguageModelV3Prompt,
   type LanguageModelV3StreamPart,
   type LanguageModelV3StreamResult,
   type LanguageModelV3Usage,
 } from '@ai-sdk/provider';
-import type { ModelScript, ScriptedResponse } from './model-script.ts';
+import { type ModelScript, parseScript, type ScriptedResponse } from './model-script.ts';
 
-export type ScriptSource =
-  ModelScript | ((callIndex: number, options: LanguageModelV3CallOptions) => ScriptedResponse);
+/** Computes each turn instead of listing them: for benchmarks that play thousands of turns. */
+export type ScriptedResponder = (callIndex: number, options: LanguageModelV3CallOptions) => ScriptedResponse;
 
-const statusTexts: Record<number, string> = {
+export type ScriptSource = ModelScript | ScriptedResponder;
+
+const statusTexts: Readonly<Record<number, string>> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',
@@ -23,22 +32,24 @@ const statusTexts: Record<number, string> = {
   504: 'Gateway Timeout',
 };
 
+/** About four characters a token: rough, but enough for token budgets to behave. */
 function roughTokens(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
 function usageOf(
   response: ScriptedResponse,
-  options: LanguageModelV3CallOptions,
-  content: LanguageModelV3Content[],
+  prompt: LanguageModelV3Prompt,
+  content: readonly LanguageModelV3Content[],
 ): LanguageModelV3Usage {
-  // Without a stated usage, estimate from sizes so token budgets behave as with a real model.
-  const input = response.usage?.inputTokens ?? roughTokens(JSON.stringify(options.prompt));
+  const input = response.usage?.inputTokens ?? roughTokens(JSON.stringify(prompt));
   const output =
     response.usage?.outputTokens ??
     roughTokens(
       content
-        .map((part) => (part.type === 'text' ? part.text : part.type === 'tool-call' ? part.input : ''))
+        .map((part) =>
+          part.type === 'text' ? part.text : part.type === 'tool-call' ? part.toolName + part.input : '',
+        )
         .join(''),
     );
   return {
@@ -47,50 +58,79 @@ function usageOf(
   };
 }
 
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error
+    ? signal.reason
+    : new DOMException('This operation was aborted', 'AbortError');
+}
+
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
+    if (signal?.aborted) return reject(abortReason(signal));
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      if (signal) reject(abortReason(signal));
+    };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
+/** Splits text into up to four pieces, so streaming consumers see it arrive in parts. */
+function textPieces(text: string): string[] {
+  const size = Math.max(1, Math.ceil(text.length / 4));
+  const pieces: string[] = [];
+  for (let start = 0; start < text.length; start += size) pieces.push(text.slice(start, start + size));
+  return pieces;
+}
+
 /**
- * A deterministic model for demos, tests and benchmarks: plays scripted responses (text, tool
- * calls, errors, delays) in order and records every call it receives.
+ * A deterministic `LanguageModelV3` for demos, tests and benchmarks: plays scripted responses
+ * (text, tool calls, raw argument text, HTTP errors, delays) in order and records every call.
+ * A listed script fails loudly when it runs out, unless it loops.
  */
 export class ScriptedLanguageModel implements LanguageModelV3 {
   readonly specificationVersion = 'v3' as const;
   readonly provider = 'scripted';
   readonly modelId: string;
   readonly supportedUrls: Record<string, RegExp[]> = {};
-  /** The options of every call, in order. */
-  readonly calls: LanguageModelV3CallOptions[] = [];
-  readonly #source: ScriptSource;
+  /** The prompt of every call, in order (system, user, assistant and tool messages). */
+  readonly calls: LanguageModelV3Prompt[] = [];
+  /** The full options of every call (prompt, tools, tool choice, signal), in order. */
+  readonly callOptions: LanguageModelV3CallOptions[] = [];
+  readonly #responder: ScriptedResponder;
 
+  /** @param modelId names the script in messages, e.g. its file path. */
   constructor(source: ScriptSource, modelId = 'script') {
-    this.#source = source;
     this.modelId = modelId;
+    if (typeof source === 'function') {
+      this.#responder = source;
+    } else {
+      const { responses, loop } = parseScript(source, modelId);
+      this.#responder = (callIndex) => {
+        const response = loop ? responses[callIndex % responses.length] : responses[callIndex];
+        if (response) return response;
+        throw new Error(
+          `model script ${modelId} has ${responses.length} response${responses.length === 1 ? '' : 's'} ` +
+            `and call ${callIndex + 1} was made; add responses to the script or set "loop": true`,
+        );
+      };
+    }
   }
 
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
-    const response = await this.#next(options);
-    const content = this.#content(response);
+    const { response, callNumber } = await this.#next(options);
+    const content = this.#content(response, callNumber);
     return {
       content,
       finishReason: {
         unified: content.some((part) => part.type === 'tool-call') ? 'tool-calls' : 'stop',
         raw: undefined,
       },
-      usage: usageOf(response, options, content),
+      usage: usageOf(response, options.prompt, content),
       warnings: [],
     };
   }
@@ -102,11 +142,13 @@ export class ScriptedLanguageModel implements LanguageModelV3 {
       if (part.type === 'text') {
         const id = `text-${index}`;
         parts.push({ type: 'text-start', id });
-        // A few deltas, so streaming consumers see streaming.
-        for (const piece of part.text.match(/[\s\S]{1,24}/g) ?? [])
-          parts.push({ type: 'text-delta', id, delta: piece });
+        for (const delta of textPieces(part.text)) parts.push({ type: 'text-delta', id, delta });
         parts.push({ type: 'text-end', id });
       } else if (part.type === 'tool-call') {
+        // As providers do: the arguments stream in, then the complete call.
+        parts.push({ type: 'tool-input-start', id: part.toolCallId, toolName: part.toolName });
+        parts.push({ type: 'tool-input-delta', id: part.toolCallId, delta: part.input });
+        parts.push({ type: 'tool-input-end', id: part.toolCallId });
         parts.push(part);
       }
     }
@@ -121,42 +163,37 @@ export class ScriptedLanguageModel implements LanguageModelV3 {
     };
   }
 
-  async #next(options: LanguageModelV3CallOptions): Promise<ScriptedResponse> {
+  async #next(
+    options: LanguageModelV3CallOptions,
+  ): Promise<{ response: ScriptedResponse; callNumber: number }> {
     const callIndex = this.calls.length;
-    this.calls.push(options);
-    const response = this.#pick(callIndex, options);
-    if (response.delayMs) await sleep(response.delayMs, options.abortSignal);
+    this.calls.push(options.prompt);
+    this.callOptions.push(options);
+    const signal = options.abortSignal;
+    if (signal?.aborted) throw abortReason(signal);
+    const response = this.#responder(callIndex, options);
+    if (response.delayMs) await sleep(response.delayMs, signal);
     if (response.error) {
+      const { status, message } = response.error;
       throw new APICallError({
-        message: `${response.error.status} ${statusTexts[response.error.status] ?? 'Error'}: ${response.error.message}`,
+        message: `${status} ${statusTexts[status] ?? 'Error'}: ${message}`,
         url: `scripted://${this.modelId}`,
-        requestBodyValues: {},
-        statusCode: response.error.status,
-        responseBody: JSON.stringify({ error: { message: response.error.message } }),
+        requestBodyValues: { prompt: options.prompt },
+        statusCode: status,
+        responseBody: JSON.stringify({ error: { message } }),
       });
     }
-    return response;
+    return { response, callNumber: callIndex + 1 };
   }
 
-  #pick(callIndex: number, options: LanguageModelV3CallOptions): ScriptedResponse {
-    if (typeof this.#source === 'function') return this.#source(callIndex, options);
-    const { responses, loop } = this.#source;
-    const response = loop ? responses[callIndex % responses.length] : responses[callIndex];
-    if (!response) {
-      throw new Error(
-        `model script ${this.modelId} has ${responses.length} response(s) and call ${callIndex + 1} was made; add responses or set "loop": true`,
-      );
-    }
-    return response;
-  }
-
-  #content(response: ScriptedResponse): LanguageModelV3Content[] {
+  #content(response: ScriptedResponse, callNumber: number): LanguageModelV3Content[] {
     const content: LanguageModelV3Content[] = [];
     if (response.text) content.push({ type: 'text', text: response.text });
     for (const [index, call] of (response.toolCalls ?? []).entries()) {
       content.push({
         type: 'tool-call',
-        toolCallId: `call_${this.calls.length}_${index + 1}`,
+        // Stable ids, so journals and assertions do not change between runs.
+        toolCallId: `call_${callNumber}_${index + 1}`,
         toolName: call.name,
         input: call.argsText ?? JSON.stringify(call.args ?? {}),
       });
