@@ -5,7 +5,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import type { ModelsConfig } from '../../config/nova-config.ts';
-import { NovaError } from '../../domain/nova-error.ts';
+import { NovaError, toNovaError } from '../../domain/nova-error.ts';
 import type { ChatModel, ModelResolver } from '../../ports/chat-model.ts';
 import type { Clock } from '../../ports/clock.ts';
 import { AiSdkChatModel } from './ai-sdk-chat-model.ts';
@@ -138,9 +138,13 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
         { details: { modelId: id, provider, knownProviders } },
       );
     }
-    return createOpenAICompatible({ name: provider, baseURL, ...(key ? { apiKey: key } : {}) }).chatModel(
-      model,
-    );
+    return createOpenAICompatible({
+      name: provider,
+      baseURL,
+      // Token budgets need usage figures on streamed answers too.
+      includeUsage: true,
+      ...(key ? { apiKey: key } : {}),
+    }).chatModel(model);
   }
 
   function chatModel(id: string): ChatModel {
@@ -153,7 +157,9 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
     for (const settings of Object.values(config.providers)) {
       if (settings.apiKeyEnv) variables.add(settings.apiKeyEnv);
     }
-    return [...variables].map((variable) => env[variable]).filter((value): value is string => value !== undefined && value.length >= 4);
+    return [...variables]
+      .map((variable) => env[variable])
+      .filter((value): value is string => value !== undefined && value.length >= 4);
   }
 
   function redact(text: string): string {
@@ -205,7 +211,7 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
           fallback = chatModel(fallbackId);
         } catch (error) {
           // Only matters if the primary fails; then the final error says why the fallback could not help.
-          fallback = { id: fallbackId, generate: () => Promise.reject(error as Error) };
+          fallback = { id: fallbackId, generate: () => Promise.reject(toNovaError(error, 'CONFIG_INVALID')) };
         }
       }
       return new ResilientChatModel(primary, {
