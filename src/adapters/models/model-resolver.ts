@@ -122,15 +122,8 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
     const { provider, model } = parseModelId(id);
     // A fresh player for every resolve: each run plays the script from its first response.
     if (provider === 'scripted') return new ScriptedLanguageModel(script(model), model);
-    const key = apiKey(id, provider);
     const baseURL = baseUrlOf(provider);
-    if (isHosted(provider)) {
-      return hostedProviders[provider].create({
-        ...(key ? { apiKey: key } : {}),
-        ...(baseURL ? { baseURL } : {}),
-      })(model);
-    }
-    if (!baseURL) {
+    if (!isHosted(provider) && !baseURL) {
       throw new NovaError(
         'CONFIG_INVALID',
         `unknown model provider "${provider}" in "${id}". Known providers: ${knownProviders.join(', ')}. ` +
@@ -138,9 +131,16 @@ export function createModelResolver(options: ModelResolverOptions): ModelResolve
         { details: { modelId: id, provider, knownProviders } },
       );
     }
+    const key = apiKey(id, provider);
+    if (isHosted(provider)) {
+      return hostedProviders[provider].create({
+        ...(key ? { apiKey: key } : {}),
+        ...(baseURL ? { baseURL } : {}),
+      })(model);
+    }
     return createOpenAICompatible({
       name: provider,
-      baseURL,
+      baseURL: baseURL ?? '',
       // Token budgets need usage figures on streamed answers too.
       includeUsage: true,
       ...(key ? { apiKey: key } : {}),
