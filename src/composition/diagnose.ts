@@ -59,8 +59,8 @@ export async function diagnose(
     });
 
     const modelIds = new Set<string>();
-    const defaultModel = options.env.NOVA_MODEL ?? config.models.default;
-    const fallbackModel = options.env.NOVA_FALLBACK_MODEL ?? config.models.fallback;
+    const defaultModel = options.env.NOVA_MODEL || config.models.default;
+    const fallbackModel = options.env.NOVA_FALLBACK_MODEL || config.models.fallback;
     if (defaultModel) modelIds.add(defaultModel);
     if (fallbackModel) modelIds.add(fallbackModel);
     for (const agent of agents) if (agent.model) modelIds.add(agent.model);
