@@ -15,6 +15,10 @@ import { createRouter, type Router, type RoutingRule, type RoutingThresholds } f
 import { runAgent } from '../runtime/agent-runner.ts';
 import { taskFingerprint } from '../domain/task-fingerprint.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
+import { packContext } from '../context/pack-context.ts';
+import { tokenCounterFor } from '../context/token-counter.ts';
+import type { ContextItem, ContextPack, StaleContextItem } from '../domain/context-item.ts';
+import type { ContextSource } from '../ports/context-source.ts';
 import type { AgentCatalog } from './agent-catalog.ts';
 import { createDelegateTool, type ChildRunRequest } from './delegate-tool.ts';
 import type { ProjectRegistry } from './project-registry.ts';
@@ -41,6 +45,10 @@ export interface NovaAppDependencies {
   readonly maxDelegationDepth?: number;
   /** An equal task that succeeded within this window is reused instead of run again (0: never). */
   readonly reuseWindowMs?: number;
+  /** Where context comes from; without one, runs get no context pack. */
+  readonly contextSource?: ContextSource;
+  /** Tokens of context an agent is given at most (default 3,000). */
+  readonly contextTokenBudget?: number;
 }
 
 export interface AskRequest {
@@ -115,15 +123,23 @@ export class NovaApp {
       createdAt: new Date(clock.now()).toISOString(),
       handoff,
     };
+    const childProjects = projects.forAgent(agent);
+    const handedOver = await this.#handedOverContext(
+      handoff.contextItemIds,
+      handoff.fromRunId,
+      childProjects,
+      model.id,
+    );
     const run = await runAgent(
       { ...this.#dependencies, tools: this.#tools },
       {
+        ...(handedOver ? { context: handedOver } : {}),
         runId: ids.next('run'),
         task,
         agent,
         model,
-        projects: projects.forAgent(agent),
-        parentRunId: context.runId,
+        projects: childProjects,
+        parentRunId: handoff.fromRunId,
         rootRunId: delegation.rootRunId,
         depth: delegation.depth + 1,
         chain: [...delegation.chain, agent.name],
@@ -211,12 +227,17 @@ export class NovaApp {
     };
     const windowMs = this.#dependencies.reuseWindowMs ?? 0;
     const execute = async (): Promise<Run> => {
+      const context = await this.#buildContext(prepared);
+      // Equal work means equal context too: a changed document makes an earlier result unusable.
+      const reuseKey = taskFingerprint({
+        agent: prepared.agent.name,
+        text: prepared.task.text,
+        ...(prepared.task.projectId === undefined ? {} : { projectId: prepared.task.projectId }),
+        contextManifestHash: manifestHash(context),
+      });
       if (!request.fresh && windowMs > 0) {
-        const source = await journal.findReusable(
-          fingerprint,
-          new Date(clock.now() - windowMs).toISOString(),
-        );
-        if (source) return this.#recordReuse(prepared, source, fingerprint, onEvent);
+        const source = await journal.findReusable(reuseKey, new Date(clock.now() - windowMs).toISOString());
+        if (source) return this.#recordReuse(prepared, source, reuseKey, onEvent);
       }
       return runAgent(
         { ...this.#dependencies, tools: this.#tools },
@@ -226,7 +247,8 @@ export class NovaApp {
           agent: prepared.agent,
           model: prepared.model,
           projects: prepared.projects,
-          fingerprint,
+          fingerprint: reuseKey,
+          ...(context ? { context } : {}),
           signal: controller.signal,
           onEvent,
         },
@@ -247,6 +269,70 @@ export class NovaApp {
     };
     this.#inFlightByFingerprint.set(fingerprint, started);
     return started;
+  }
+
+  /** The context pack for a task about a project the agent may see; undefined when there is none. */
+  async #buildContext(prepared: PreparedRun): Promise<ContextPack | undefined> {
+    const { contextSource, clock } = this.#dependencies;
+    const project = prepared.projects.find((candidate) => candidate.id === prepared.task.projectId);
+    if (!contextSource || !project) return undefined;
+    const counter = tokenCounterFor(prepared.model.id);
+    const candidates = await contextSource.candidates({
+      text: prepared.task.text,
+      project,
+      counter,
+      limit: 40,
+    });
+    const pack = packContext(candidates, {
+      tokenBudget: this.#dependencies.contextTokenBudget ?? 3_000,
+      now: clock.now(),
+    });
+    return { ...pack, tokenizer: `${counter.encoding}${counter.approximate ? ' (estimate)' : ''}` };
+  }
+
+  /**
+   * The items a handoff passes on, re-checked against their sources first: unchanged items are
+   * used, changed ones re-read, vanished ones dropped — and both reported in the child's manifest.
+   */
+  async #handedOverContext(
+    ids: readonly string[],
+    parentRunId: string,
+    projects: readonly ProjectRef[],
+    modelId: string,
+  ): Promise<ContextPack | undefined> {
+    const { contextSource, journal } = this.#dependencies;
+    if (ids.length === 0 || !contextSource) return undefined;
+    const parent = await journal.getRun(parentRunId);
+    const known = new Map((parent?.context.items ?? []).map((item) => [item.id, item]));
+    const counter = tokenCounterFor(modelId);
+    const items: ContextItem[] = [];
+    const stale: StaleContextItem[] = [];
+    const excluded: ContextPack['excluded'][number][] = [];
+    for (const id of ids) {
+      const item = known.get(id);
+      if (!item) {
+        excluded.push({ id, sourceUri: '(unknown id)', reason: 'not-allowed' });
+        continue;
+      }
+      const checked = await contextSource.refresh(item, projects, counter);
+      if (checked.state === 'gone') {
+        stale.push({ id, sourceUri: item.provenance.sourceUri, action: 'dropped' });
+        excluded.push({ id, sourceUri: item.provenance.sourceUri, reason: 'stale' });
+        continue;
+      }
+      if (checked.state === 'refreshed')
+        stale.push({ id, sourceUri: item.provenance.sourceUri, action: 'refreshed' });
+      items.push(checked.item);
+    }
+    const tokensUsed = items.reduce((sum, item) => sum + item.tokens, 0);
+    return {
+      items,
+      tokenBudget: tokensUsed,
+      tokensUsed,
+      excluded,
+      stale,
+      tokenizer: `${counter.encoding}${counter.approximate ? ' (estimate)' : ''}`,
+    };
   }
 
   /** Records a run whose outcome is an earlier equal run's, instead of executing it again. */
@@ -360,4 +446,10 @@ export class NovaApp {
     };
     return { runId: ids.next('run'), task, agent, model, projects: projects.forAgent(agent) };
   }
+}
+
+/** A stable hash of what a pack contains, for telling equal work from work on changed sources. */
+function manifestHash(pack: ContextPack | undefined): string {
+  if (!pack || pack.items.length === 0) return '';
+  return pack.items.map((item) => `${item.provenance.sourceUri}@${item.provenance.contentHash}`).join('|');
 }

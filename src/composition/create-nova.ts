@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { AgentDirectorySource } from '../adapters/fs/agent-directory-source.ts';
+import { ProjectContextSource } from '../adapters/fs/project-context-source.ts';
 import { InProcessRunEventBus } from '../adapters/memory/in-process-run-event-bus.ts';
 import { createModelResolver } from '../adapters/models/model-resolver.ts';
 import { openSqliteDatabase } from '../adapters/sqlite/sqlite-database.ts';
@@ -78,6 +79,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       isOwnerAlive,
       defaultAgent: 'assistant',
       reuseWindowMs: config.reuseWindowSeconds * 1000,
+      contextSource: new ProjectContextSource(clock),
       routing: {
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
         rules: config.routing.rules.map((rule) => ({

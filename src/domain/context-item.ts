@@ -26,12 +26,23 @@ export interface ExcludedContextItem {
   readonly reason: 'over-budget' | 'stale' | 'not-allowed' | 'low-relevance';
 }
 
+/** An item whose source changed after it was observed: re-read, or dropped when it is gone. */
+export interface StaleContextItem {
+  readonly id: string;
+  readonly sourceUri: string;
+  readonly action: 'refreshed' | 'dropped';
+}
+
 /** What an agent was given: the items, the budget, and what was left out and why. */
 export interface ContextPack {
   readonly items: readonly ContextItem[];
   readonly tokenBudget: number;
   readonly tokensUsed: number;
   readonly excluded: readonly ExcludedContextItem[];
+  /** Items found stale when they were about to be used (handed over from another run). */
+  readonly stale?: readonly StaleContextItem[];
+  /** The tokenizer the counts come from, e.g. `o200k_base`, or `cl100k_base (estimate)`. */
+  readonly tokenizer?: string;
 }
 
 export const emptyContextPack: ContextPack = { items: [], tokenBudget: 0, tokensUsed: 0, excluded: [] };

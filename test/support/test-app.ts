@@ -8,6 +8,7 @@ import type { AgentDefinition } from '../../src/domain/agent-definition.ts';
 import { defaultBudget } from '../../src/domain/budget.ts';
 import { NovaError } from '../../src/domain/nova-error.ts';
 import type { ChatModel, ModelRequest, ModelResponse, ModelResolver } from '../../src/ports/chat-model.ts';
+import type { ContextSource } from '../../src/ports/context-source.ts';
 import { defineTool, type Tool } from '../../src/tools/tool.ts';
 
 export type TestTurn =
@@ -53,6 +54,7 @@ export async function createTestApp(
     projects?: ProjectEntry[];
     model?: boolean;
     reuseWindowMs?: number;
+    contextSource?: ContextSource;
     clock?: { now(): number; sleep(ms: number): Promise<void> };
   } = {},
 ) {
@@ -108,6 +110,7 @@ export async function createTestApp(
     events: new InProcessRunEventBus(),
     clock: options.clock ?? { now: () => Date.now(), sleep: () => Promise.resolve() },
     ...(options.reuseWindowMs === undefined ? {} : { reuseWindowMs: options.reuseWindowMs }),
+    ...(options.contextSource === undefined ? {} : { contextSource: options.contextSource }),
     ids: { next: (prefix) => `${prefix}_${String(++counter).padStart(4, '0')}` },
     owner: 'test:1:x',
     isOwnerAlive: () => true,

@@ -32,6 +32,25 @@ export function runDurationMs(run: Run): number | undefined {
   return run.endedAt ? Date.parse(run.endedAt) - Date.parse(run.startedAt) : undefined;
 }
 
+/** The context manifest: what the agent was given, what was left out and why, what had gone stale. */
+function contextLines(run: Run): string[] {
+  const pack = run.context;
+  if (pack.items.length === 0 && pack.excluded.length === 0 && !pack.stale?.length) return [];
+  return [
+    '',
+    `context  ${pack.items.length} item(s), ${pack.tokensUsed}/${pack.tokenBudget} tokens${pack.tokenizer ? ` (${pack.tokenizer})` : ''}`,
+    ...pack.items.map(
+      (item) =>
+        `  + [${item.id}] ${item.provenance.sourceUri} · ${item.tokens} tokens · ${item.provenance.trust} · observed ${item.provenance.observedAt}`,
+    ),
+    ...pack.excluded.map((item) => `  - [${item.id}] ${item.sourceUri} · left out: ${item.reason}`),
+    ...(pack.stale ?? []).map(
+      (item) => `  ! [${item.id}] ${item.sourceUri} · stale: changed since it was observed, ${item.action}`,
+    ),
+    ...(run.outcome?.evidence.length ? [`  evidence used: ${run.outcome.evidence.join(', ')}`] : []),
+  ];
+}
+
 const statusMarks: Record<Step['status'], string> = { started: '…', succeeded: '✓', failed: '✗' };
 
 function renderValue(value: unknown, full: boolean): string {
@@ -81,6 +100,7 @@ export function formatRunDetail(
     `duration ${formatDuration(runDurationMs(run))}`,
     `tokens   ${totalTokens(run.usage)} (${run.usage.inputTokens} in, ${run.usage.outputTokens} out)`,
     ...(run.error ? [`error    ${run.error.message}`] : []),
+    ...contextLines(run),
     '',
     `steps (${steps.length})`,
   ];
