@@ -80,6 +80,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       defaultAgent: 'assistant',
       reuseWindowMs: config.reuseWindowSeconds * 1000,
       contextSource: new ProjectContextSource(clock),
+      contextTokenBudget: config.contextTokenBudget,
       routing: {
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
         rules: config.routing.rules.map((rule) => ({

@@ -27,6 +27,7 @@ export interface NovaConfig {
   readonly server: ServerConfig;
   readonly routing: RoutingConfig;
   readonly reuseWindowSeconds: number;
+  readonly contextTokenBudget: number;
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -137,6 +138,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     server,
     routing: file.routing,
     reuseWindowSeconds: file.reuse.windowSeconds,
+    contextTokenBudget: file.context.tokenBudget,
   };
 }
 

@@ -92,6 +92,13 @@ export const reuseConfigSchema = z
   })
   .strict();
 
+export const contextConfigSchema = z
+  .object({
+    /** Tokens of project context an agent is given at most. */
+    tokenBudget: z.number().int().min(0).max(1_000_000).default(3_000),
+  })
+  .strict();
+
 /** `nova.config.json` (or the file named by `--config` / `NOVA_CONFIG`). */
 export const novaConfigSchema = z
   .object({
@@ -104,6 +111,7 @@ export const novaConfigSchema = z
     server: serverConfigSchema.default(serverConfigSchema.parse({})),
     routing: routingConfigSchema.default(routingConfigSchema.parse({})),
     reuse: reuseConfigSchema.default(reuseConfigSchema.parse({})),
+    context: contextConfigSchema.default(contextConfigSchema.parse({})),
   })
   .strict();
 
