@@ -82,6 +82,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       contextSource: new ProjectContextSource(clock),
       contextTokenBudget: config.contextTokenBudget,
       routing: {
+        modelTieBreak: config.routing.modelTieBreak,
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
         rules: config.routing.rules.map((rule) => ({
           agent: rule.agent,

@@ -62,6 +62,8 @@ export const routingConfigSchema = z
   .object({
     /** Below this confidence the router asks a question instead of guessing (0..1). */
     confidenceThreshold: z.number().min(0).max(1).optional(),
+    /** When the ranker is unsure between a few agents, ask the default model to pick (needs a model). */
+    modelTieBreak: z.boolean().default(true),
     /** Requests with more than this share of words unknown to the roster are out of scope (0..1). */
     maxUnknownShare: z.number().min(0).max(1).optional(),
     /** Checked in order before the ranker; the first match decides. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InProcessRunEventBus } from '../../src/adapters/memory/in-process-run-event-bus.ts';
 import { InMemoryRunJournal } from '../../src/adapters/memory/in-memory-run-journal.ts';
 import { AgentCatalog } from '../../src/app/agent-catalog.ts';
-import { NovaApp } from '../../src/app/nova-app.ts';
+import { NovaApp, type NovaAppDependencies } from '../../src/app/nova-app.ts';
 import { ProjectRegistry, type ProjectEntry } from '../../src/app/project-registry.ts';
 import type { AgentDefinition } from '../../src/domain/agent-definition.ts';
 import { defaultBudget } from '../../src/domain/budget.ts';
@@ -55,6 +55,7 @@ export async function createTestApp(
     model?: boolean;
     reuseWindowMs?: number;
     contextSource?: ContextSource;
+    routing?: NovaAppDependencies['routing'];
     clock?: { now(): number; sleep(ms: number): Promise<void> };
   } = {},
 ) {
@@ -111,6 +112,7 @@ export async function createTestApp(
     clock: options.clock ?? { now: () => Date.now(), sleep: () => Promise.resolve() },
     ...(options.reuseWindowMs === undefined ? {} : { reuseWindowMs: options.reuseWindowMs }),
     ...(options.contextSource === undefined ? {} : { contextSource: options.contextSource }),
+    ...(options.routing === undefined ? {} : { routing: options.routing }),
     ids: { next: (prefix) => `${prefix}_${String(++counter).padStart(4, '0')}` },
     owner: 'test:1:x',
     isOwnerAlive: () => true,

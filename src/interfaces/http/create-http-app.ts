@@ -154,7 +154,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     let text = body.text;
     let routing: RoutingDecision | undefined;
     if (!agent) {
-      const routed = nova.route({ text, ...(body.project ? { projectId: body.project } : {}) });
+      const routed = await nova.routeAsync({ text, ...(body.project ? { projectId: body.project } : {}) });
       // Not sure which agent: a question back, not a guess. The client answers by naming the agent.
       if (routed.kind === 'clarification') return context.json({ clarification: routed }, 200);
       agent = routed.agent;

@@ -74,7 +74,7 @@ export function askCommand(context: CommandContext): Command {
           let agent = options.agent;
           let routing: RoutingDecision | undefined;
           if (!agent) {
-            const routed = nova.app.route({
+            const routed = await nova.app.routeAsync({
               text,
               ...(options.project ? { projectId: options.project } : {}),
             });
