@@ -6,6 +6,7 @@ import type { ContextCandidate } from '../../context/pack-context.ts';
 import type { TokenCounter } from '../../context/token-counter.ts';
 import type { Clock } from '../../ports/clock.ts';
 import type { ContextSource } from '../../ports/context-source.ts';
+import { walkProject } from '../../tools/builtin/walk-project.ts';
 import { projectRelative, resolveInsideProject } from '../../tools/path-confinement.ts';
 import type { ProjectRef } from '../../tools/tool.ts';
 
@@ -136,31 +137,28 @@ export class ProjectContextSource implements ContextSource {
   }
 
   async #documents(project: ProjectRef): Promise<string[]> {
-    const roots = project.docs.length > 0 ? project.docs : ['.'];
     const files: string[] = [];
-    for (const root of roots) {
+    // The file tools' walker: links are reported, never followed, so nothing outside the root is read.
+    const signal = AbortSignal.timeout(10_000);
+    for (const root of project.docs.length > 0 ? project.docs : ['.']) {
       let start: string;
       try {
         start = await resolveInsideProject(project, root);
       } catch {
         continue;
       }
-      const stack = [start];
-      while (stack.length > 0 && files.length < maxFiles) {
-        const current = stack.pop()!;
-        const stat = await fs.promises.lstat(current).catch(() => undefined);
-        if (!stat || stat.isSymbolicLink()) continue;
-        if (stat.isFile()) {
-          if (textExtensions.has(path.extname(current).toLowerCase()) && stat.size <= maxFileBytes)
-            files.push(current);
+      const stat = await fs.promises.stat(start).catch(() => undefined);
+      if (stat?.isFile()) {
+        if (textExtensions.has(path.extname(start).toLowerCase()) && stat.size <= maxFileBytes)
+          files.push(start);
+        continue;
+      }
+      for await (const entry of walkProject(start, { recursive: true, includeHidden: false, signal })) {
+        if (files.length >= maxFiles) return files;
+        if (entry.kind !== 'file' || !textExtensions.has(path.extname(entry.absolute).toLowerCase()))
           continue;
-        }
-        if (!stat.isDirectory()) continue;
-        const entries = await fs.promises.readdir(current).catch(() => []);
-        for (const entry of entries.sort().reverse()) {
-          if (entry.startsWith('.') || entry === 'node_modules') continue;
-          stack.push(path.join(current, entry));
-        }
+        const size = (await fs.promises.stat(entry.absolute).catch(() => undefined))?.size ?? Infinity;
+        if (size <= maxFileBytes) files.push(entry.absolute);
       }
     }
     return files;

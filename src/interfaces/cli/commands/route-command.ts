@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadAgentProfiles } from '../../../adapters/fs/agent-profile-directory.ts';
+import { loadAgentProfiles } from '../../../routing/load-agent-profiles.ts';
 import { NovaError } from '../../../domain/nova-error.ts';
 import type { RoutingResult } from '../../../domain/routing-decision.ts';
 import { createRouter, type Router } from '../../../routing/router.ts';
