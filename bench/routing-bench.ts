@@ -22,18 +22,9 @@ import {
   type LabeledRequest,
 } from '../src/routing/routing-evaluation.ts';
 import { defaultFeatureOptions } from '../src/routing/text-features.ts';
+import { seededRandom } from '../src/domain/seeded-random.ts';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..');
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 const subjects = [
   'payroll',

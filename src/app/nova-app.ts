@@ -127,12 +127,7 @@ export class NovaApp {
       handoff,
     };
     const childProjects = projects.forAgent(agent);
-    const handedOver = await this.#handedOverContext(
-      handoff.contextItemIds,
-      handoff.fromRunId,
-      childProjects,
-      model.id,
-    );
+    const handedOver = await this.#handedOverContext(handoff.contextItemIds, parent, childProjects, model.id);
     const run = await runAgent(
       { ...this.#dependencies, tools: this.#tools },
       {
@@ -350,13 +345,12 @@ export class NovaApp {
    */
   async #handedOverContext(
     ids: readonly string[],
-    parentRunId: string,
+    parent: Run | undefined,
     projects: readonly ProjectRef[],
     modelId: string,
   ): Promise<ContextPack | undefined> {
-    const { contextSource, journal } = this.#dependencies;
+    const { contextSource } = this.#dependencies;
     if (ids.length === 0 || !contextSource) return undefined;
-    const parent = await journal.getRun(parentRunId);
     const known = new Map((parent?.context.items ?? []).map((item) => [item.id, item]));
     const counter = tokenCounterFor(modelId);
     const items: ContextItem[] = [];

@@ -1,4 +1,5 @@
 import type { SparseVector } from './sparse-vector.ts';
+import { seededRandom } from '../domain/seeded-random.ts';
 
 export interface SoftmaxRegressionOptions {
   readonly epochs: number;
@@ -147,17 +148,6 @@ function normalise(values: Float64Array, length: number): void {
     sum += exponential;
   }
   for (let index = 0; index < length; index++) values[index] = (values[index] ?? 0) / sum;
-}
-
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    // xorshift32: tiny, fast, and enough to shuffle example order reproducibly.
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
 }
 
 function shuffle(items: number[], random: () => number): void {

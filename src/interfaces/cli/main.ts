@@ -1,7 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { createNova, type Nova } from '../../composition/create-nova.ts';
 import { NovaError, toNovaError } from '../../domain/nova-error.ts';
-import { runStatuses } from '../../domain/run.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import { agentsCommands } from './commands/agents-command.ts';
 import { askCommand } from './commands/ask-command.ts';
@@ -21,9 +20,6 @@ export interface CommandContext {
   /** Set by a command to report its result; 0 when not set. */
   setExitCode(code: number): void;
 }
-
-export const runStatusOption = (): Option =>
-  new Option('--status <status>', 'only runs with this status').choices(runStatuses);
 
 /** Runs the `nova` CLI with `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {

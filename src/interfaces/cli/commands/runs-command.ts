@@ -1,8 +1,12 @@
-import { Command, InvalidArgumentError } from 'commander';
-import type { RunStatus } from '../../../domain/run.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runStatuses, type RunStatus } from '../../../domain/run.ts';
 import { totalTokens } from '../../../domain/usage.ts';
 import { formatDuration, formatRunDetail, runDurationMs, shorten, table } from '../format.ts';
-import { runStatusOption, type CommandContext } from '../main.ts';
+import type { CommandContext } from '../main.ts';
+
+/** `--status`, limited to the statuses a run can have. */
+const runStatusOption = (): Option =>
+  new Option('--status <status>', 'only runs with this status').choices(runStatuses);
 
 function positiveInteger(value: string): number {
   const number = Number(value);
