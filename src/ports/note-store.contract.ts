@@ -83,6 +83,14 @@ export function noteStoreContract(name: string, create: () => Promise<NoteStoreF
       expect((await store.search('again', { limit: 5 })).map((found) => found.id)).toEqual([]);
     });
 
+    it('stores a note once per idempotency key and returns the first on a repeat', async () => {
+      const { store } = fixture;
+      const first = await store.add({ ...note('n1', 'paid invoice 17'), idempotencyKey: 'run_1:3' });
+      const repeat = await store.add({ ...note('n2', 'paid invoice 17'), idempotencyKey: 'run_1:3' });
+      expect(repeat.id).toBe(first.id);
+      expect((await store.list({ limit: 10 })).map((found) => found.id)).toEqual(['n1']);
+    });
+
     it('lists notes newest first', async () => {
       const { store } = fixture;
       await store.add(note('n1', 'first'));

@@ -8,6 +8,8 @@ export interface Note {
   readonly author: string;
   readonly runId?: string;
   readonly createdAt: string;
+  /** A second `add` with the same key stores nothing and returns the first note. */
+  readonly idempotencyKey?: string;
 }
 
 /**
@@ -16,7 +18,8 @@ export interface Note {
  * rather than failing.
  */
 export interface NoteStore {
-  add(note: Note): Promise<void>;
+  /** Stores the note and returns it, or returns the note already stored under its idempotency key. */
+  add(note: Note): Promise<Note>;
   search(query: string, options: { readonly limit: number; readonly projectId?: string }): Promise<Note[]>;
   list(options: { readonly limit: number; readonly projectId?: string }): Promise<Note[]>;
 }

@@ -2,7 +2,7 @@ import type { AgentDefinition } from '../domain/agent-definition.ts';
 import { tightenBudget, type Budget } from '../domain/budget.ts';
 import { emptyContextPack, type ContextPack } from '../domain/context-item.ts';
 import { NovaError, toNovaError } from '../domain/nova-error.ts';
-import { textOutcome, type Outcome } from '../domain/outcome.ts';
+import type { Outcome } from '../domain/outcome.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { Run, RunError } from '../domain/run.ts';
 import type { Step, StepKind } from '../domain/step.ts';
@@ -12,14 +12,17 @@ import { evaluateToolAccess } from '../policy/tool-access.ts';
 import type {
   ChatModel,
   ModelMessage,
+  ModelResponse,
   ModelToolCall,
   ModelToolResult,
   ModelToolSpec,
 } from '../ports/chat-model.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { RunJournal } from '../ports/run-journal.ts';
 import type { DelegationContext, ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
 import { checkAgainstContract } from './output-contract.ts';
+import { extractOutcome } from './outcome-extraction.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 
 /** How many times an answer that breaks its output contract goes back to the model. */
@@ -36,6 +39,28 @@ export interface AgentRunnerDependencies {
   /** Tools that exist; the agent's policy decides which of them it may call. */
   readonly tools: { get(name: string): Tool | undefined };
   readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
+  /** Records side-effecting tool calls by idempotency key so a resumed run never repeats one. */
+  readonly effects?: EffectLedger;
+}
+
+/** Where a replayed or resumed run's recorded steps disagree with what the runtime now does. */
+export interface ReplayDivergence {
+  readonly seq: number;
+  readonly kind: StepKind;
+  readonly name: string;
+  readonly reason: string;
+}
+
+/**
+ * Plays recorded steps back instead of calling the model or running tools, for as long as the
+ * run asks for the same things it asked for then. `strict` (replay): nothing live ever happens; a
+ * step the recording lacks ends the run. Not strict (resume): the run goes on live from the first
+ * step the recording lacks or disagrees with.
+ */
+export interface ReplayPlan {
+  readonly steps: readonly Step[];
+  readonly strict: boolean;
+  readonly onDivergence?: (divergence: ReplayDivergence) => void;
 }
 
 export interface AgentRunRequest {
@@ -58,6 +83,15 @@ export interface AgentRunRequest {
   readonly context?: ContextPack;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Recorded steps to play back first (resume, replay). */
+  readonly replay?: ReplayPlan;
+  /**
+   * Prefix of the idempotency keys of this run's side-effecting tool calls (`<prefix>:<seq>`);
+   * a resumed run passes the interrupted run's prefix. Default: the run id.
+   */
+  readonly effectKeyPrefix?: string;
+  /** The time the system prompt states as today (a replay passes the recorded run's start). */
+  readonly promptTime?: number;
 }
 
 /**
@@ -87,6 +121,8 @@ class AgentRun {
   #consecutiveToolErrors = 0;
   #contractRetries = 0;
   #stopReason: NovaError | undefined;
+  /** Recorded steps by seq while the replay still agrees with this run. */
+  #replaying: Map<number, Step> | undefined;
 
   constructor(dependencies: AgentRunnerDependencies, request: AgentRunRequest) {
     this.#dependencies = dependencies;
@@ -103,6 +139,7 @@ class AgentRun {
           tool !== undefined && evaluateToolAccess(request.agent.name, request.agent.policy, tool).allowed,
       );
     this.#startedAtMs = dependencies.clock.now();
+    if (request.replay) this.#replaying = new Map(request.replay.steps.map((step) => [step.seq, step]));
   }
 
   async execute(): Promise<Run> {
@@ -208,7 +245,7 @@ class AgentRun {
       ...(contract ? { outputContract: contract } : {}),
       ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
       tools: this.#tools,
-      now: new Date(this.#dependencies.clock.now()),
+      now: new Date(this.#request.promptTime ?? this.#dependencies.clock.now()),
     });
     const messages: ModelMessage[] = [{ role: 'user', content: firstMessage(task, this.#request.context) }];
     // The journal stores each model call's new messages only, so a step's size does not grow
@@ -255,7 +292,7 @@ class AgentRun {
       if (response.toolCalls.length === 0) {
         if (response.text.trim().length > 0 && contract) {
           const check = checkAgainstContract(response.text, contract);
-          if (check.ok) return { ...this.#outcome(response.text), output: check.value };
+          if (check.ok) return this.#outcome(response.text, check.value);
           // Invalid data never flows on: the model gets the violations back, a bounded number of times.
           if (this.#contractRetries >= maxContractRetries) {
             throw new NovaError(
@@ -272,7 +309,7 @@ class AgentRun {
           });
           continue;
         }
-        if (response.text.trim().length > 0) return this.#outcome(response.text);
+        if (response.text.trim().length > 0) return this.#outcome(response.text, response.text);
         this.#countToolError('the model returned an empty reply');
         messages.push({ role: 'assistant', text: '', toolCalls: [] });
         messages.push({
@@ -343,7 +380,7 @@ class AgentRun {
       delegation: this.#delegationContext(),
     };
     try {
-      const output = await tool.execute(parsed.data, context);
+      const output = await this.#executeOnce(tool, parsed.data, context, call);
       this.#throwIfStopped();
       this.#consecutiveToolErrors = 0;
       const text =
@@ -357,10 +394,55 @@ class AgentRun {
     }
   }
 
-  /** The answer as an outcome; the context items it cites by id are its evidence. */
-  #outcome(text: string): Outcome {
-    const ids = (this.#request.context?.items ?? []).map((item) => item.id).filter((id) => text.includes(id));
-    return { ...textOutcome(text), evidence: ids };
+  /** The answer as an outcome: stated assumptions (with ids), confidence, open questions, cited context. */
+  #outcome(text: string, output: unknown): Outcome {
+    return extractOutcome({
+      runId: this.#request.runId,
+      text,
+      output,
+      contextIds: (this.#request.context?.items ?? []).map((item) => item.id),
+    });
+  }
+
+  /**
+   * Runs a tool; a tool with side effects runs at most once per idempotency key. A call the ledger
+   * shows finished is answered from the ledger; one that started and never finished (the process
+   * died) is repeated only by tools that honour the key, and otherwise ends the run.
+   */
+  async #executeOnce(tool: Tool, input: unknown, context: ToolContext, call: ModelToolCall): Promise<string> {
+    const ledger = this.#dependencies.effects;
+    if (!ledger || tool.effects.every((effect) => effect === 'read')) return tool.execute(input, context);
+    const key = `${this.#request.effectKeyPrefix ?? this.#request.runId}:${this.#seq}`;
+    const existing = await ledger.begin({
+      key,
+      runId: this.#request.runId,
+      tool: tool.name,
+      input: call.input,
+      startedAt: new Date(this.#dependencies.clock.now()).toISOString(),
+    });
+    if (existing?.status === 'succeeded' && existing.output !== undefined) return existing.output;
+    if (existing?.status === 'failed') throw new NovaError('TOOL_ERROR', existing.output ?? 'the tool failed');
+    if (existing && !tool.idempotent) {
+      throw new NovaError(
+        'CONFLICT',
+        `the ${tool.name} call ${key} started before a crash and may or may not have taken effect; ${tool.name} cannot be repeated safely, so Nova stops here. Check its effect, then run the task again`,
+        { details: { effectKey: key, tool: tool.name } },
+      );
+    }
+    try {
+      const output = await tool.execute(input, { ...context, idempotencyKey: key });
+      await ledger.finish(key, { status: 'succeeded', output, endedAt: new Date(this.#dependencies.clock.now()).toISOString() });
+      return output;
+    } catch (error) {
+      if (!this.#stopReason) {
+        await ledger.finish(key, {
+          status: 'failed',
+          output: toNovaError(error, 'TOOL_ERROR').message,
+          endedAt: new Date(this.#dependencies.clock.now()).toISOString(),
+        });
+      }
+      throw error;
+    }
   }
 
   #delegationContext(): DelegationContext {
@@ -422,6 +504,8 @@ class AgentRun {
     const runId = this.#request.runId;
     this.#seq += 1;
     const seq = this.#seq;
+    const recorded = this.#recordedStep(seq, kind, name, input);
+    if (recorded) return this.#playBack<Value>(recorded);
     const startedMs = clock.now();
     const started: Step = {
       runId,
@@ -461,6 +545,92 @@ class AgentRun {
       this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
       throw failure;
     }
+  }
+
+  /** The recorded step to play back at `seq`, if the replay still agrees with this run. */
+  #recordedStep(seq: number, kind: StepKind, name: string, input: unknown): Step | undefined {
+    const replaying = this.#replaying;
+    const plan = this.#request.replay;
+    if (!replaying || !plan) return undefined;
+    const recorded = replaying.get(seq);
+    const diverge = (reason: string): undefined => {
+      plan.onDivergence?.({ seq, kind, name, reason });
+      this.#replaying = undefined;
+      if (plan.strict) throw new NovaError('CONFLICT', `replay diverged at step ${seq} (${kind} ${name}): ${reason}`);
+      return undefined;
+    };
+    if (!recorded) {
+      this.#replaying = undefined;
+      if (plan.strict) return diverge('the recording has no such step: the run went further than it did');
+      return undefined;
+    }
+    if (recorded.status === 'started') {
+      // The step the process died in: nothing to play back, it runs live (its side effects are keyed).
+      this.#replaying = undefined;
+      if (plan.strict) return diverge('the recorded step never finished');
+      return undefined;
+    }
+    if (recorded.kind !== kind || recorded.name !== name) {
+      return diverge(`recorded ${recorded.kind} ${recorded.name}, now ${kind} ${name}`);
+    }
+    const comparable = (value: unknown): string => {
+      if (kind !== 'model-call' || value === null || typeof value !== 'object') return JSON.stringify(value);
+      const { messages, tools } = value as { messages?: unknown; tools?: unknown };
+      return JSON.stringify({ messages, tools });
+    };
+    if (comparable(recorded.input) !== comparable(input)) return diverge('the step was asked for something else than recorded');
+    if (
+      kind === 'model-call' &&
+      plan.strict &&
+      JSON.stringify((recorded.input as { system?: unknown }).system) !== JSON.stringify((input as { system?: unknown }).system)
+    ) {
+      // A changed system prompt (agent file edited since) is worth knowing, but the messages agree.
+      plan.onDivergence?.({ seq, kind, name, reason: 'the system prompt differs from the recorded one' });
+    }
+    return recorded;
+  }
+
+  /** Journals a recorded step into this run unchanged and returns the value it stood for. */
+  async #playBack<Value>(recorded: Step): Promise<Value> {
+    const { journal } = this.#dependencies;
+    const runId = this.#request.runId;
+    const started: Step = {
+      runId,
+      seq: this.#seq,
+      kind: recorded.kind,
+      name: recorded.name,
+      status: 'started',
+      input: recorded.input,
+      startedAt: recorded.startedAt,
+    };
+    await journal.startStep(started);
+    const completion = {
+      status: recorded.status === 'failed' ? ('failed' as const) : ('succeeded' as const),
+      endedAt: recorded.endedAt ?? recorded.startedAt,
+      durationMs: recorded.durationMs ?? 0,
+      ...(recorded.output === undefined ? {} : { output: recorded.output }),
+      ...(recorded.usage ? { usage: recorded.usage } : {}),
+      ...(recorded.error ? { error: recorded.error } : {}),
+    };
+    await journal.finishStep(runId, this.#seq, completion);
+    this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
+    if (recorded.kind === 'model-call') {
+      if (recorded.status === 'failed') {
+        throw new NovaError('MODEL_ERROR', recorded.error?.message ?? 'the recorded model call failed');
+      }
+      const output = recorded.output as Omit<ModelResponse, 'usage'>;
+      return { ...output, usage: recorded.usage ?? zeroUsage } as Value;
+    }
+    const input = recorded.input as { toolCallId: string };
+    const result: ModelToolResult = {
+      toolCallId: input.toolCallId,
+      toolName: recorded.name,
+      output: typeof recorded.output === 'string' ? recorded.output : JSON.stringify(recorded.output ?? ''),
+      isError: recorded.status === 'failed',
+    };
+    if (result.isError) this.#countToolError(`${recorded.name}: ${result.output}`);
+    else this.#consecutiveToolErrors = 0;
+    return result as Value;
   }
 
   #emit(event: RunEvent): void {

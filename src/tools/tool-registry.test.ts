@@ -7,7 +7,7 @@ import { ToolRegistry, toModelToolSpec } from './tool-registry.ts';
 
 const builtinTools = createBuiltinTools({
   notes: {
-    add: () => Promise.resolve(),
+    add: (note) => Promise.resolve(note),
     search: () => Promise.resolve([]),
     list: () => Promise.resolve([]),
   },

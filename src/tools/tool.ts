@@ -26,6 +26,11 @@ export interface ToolContext {
   readonly defaultProjectId?: string;
   readonly signal: AbortSignal;
   readonly delegation?: DelegationContext;
+  /**
+   * Set for calls of tools with side effects: the same key means the same call (a resumed run
+   * repeats a call that may not have finished with the key it had). See `Tool.idempotent`.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface ProjectRef {
@@ -47,6 +52,12 @@ export interface Tool<Input = unknown> {
   readonly description: string;
   readonly inputSchema: z.ZodType<Input>;
   readonly effects: readonly Effect[];
+  /**
+   * True when a second call with the same `context.idempotencyKey` does not repeat the effect
+   * (it returns the first call's result). Only such tools are repeated after a crash left a call
+   * unfinished; others stop the run rather than risk doing something twice.
+   */
+  readonly idempotent?: boolean;
   execute(input: Input, context: ToolContext): Promise<string>;
 }
 
@@ -56,6 +67,7 @@ export function defineTool<Schema extends z.ZodType>(tool: {
   description: string;
   inputSchema: Schema;
   effects: readonly Effect[];
+  idempotent?: boolean;
   execute(input: z.infer<Schema>, context: ToolContext): Promise<string>;
 }): Tool<z.infer<Schema>> {
   // The schema's output type is exactly `Input`; TypeScript cannot see that through the generic.

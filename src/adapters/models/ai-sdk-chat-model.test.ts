@@ -35,7 +35,8 @@ function streamOf(parts: LanguageModelV3StreamPart[]): ReadableStream<LanguageMo
 
 describe('AiSdkChatModel', () => {
   it('sends system, tools and a multi-turn conversation with tool results in the provider shape', async () => {
-    const language = new ScriptedLanguageModel({ responses: [{ text: 'the answer' }] });
+    // The conversation already has one answer, so the script plays its second response.
+    const language = new ScriptedLanguageModel({ responses: [{ text: 'unused' }, { text: 'the answer' }] });
     const model = new AiSdkChatModel('scripted:test', language);
     const messages: ModelMessage[] = [
       { role: 'user', content: 'find the welcome note' },

@@ -32,7 +32,7 @@ describe('loadScript', () => {
 
   it('reads a script, filling in loop = false', () => {
     const file = write('ok.json', JSON.stringify({ responses: [{ text: 'hi' }] }));
-    expect(loadScript(file)).toEqual({ responses: [{ text: 'hi' }], loop: false });
+    expect(loadScript(file)).toEqual({ cases: [], responses: [{ text: 'hi' }], loop: false });
   });
 
   it('names the file when it is missing or not JSON (with the line)', () => {
@@ -81,7 +81,7 @@ describe('loadScript', () => {
     const other = write('other.json', JSON.stringify({ turns: [] }));
     expect(caught(() => loadScript(other)).details.problems).toEqual([
       expect.stringMatching(/^responses: /),
-      '(top level): unknown field "turns" (allowed: responses, loop)',
+      '(top level): unknown field "turns" (allowed: responses, loop, cases)',
     ]);
   });
 

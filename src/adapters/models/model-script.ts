@@ -40,12 +40,34 @@ export const scriptedResponseSchema = z
     { message: 'a response with "error" fails the call, so it cannot also have "text" or "toolCalls"' },
   );
 
+const scriptCaseSchema = z
+  .object({
+    /** Which runs play this case: the agent's name, and/or text the task contains. */
+    when: z
+      .object({ agent: z.string().min(1).optional(), contains: z.string().min(1).optional() })
+      .strict()
+      .refine((when) => when.agent !== undefined || when.contains !== undefined, {
+        message: 'give "agent" or "contains" (or both)',
+      }),
+    responses: z.array(scriptedResponseSchema).min(1, 'a case needs at least one response'),
+    loop: z.boolean().default(false),
+  })
+  .strict();
+
 export const modelScriptSchema = z
   .object({
-    /** Played in order, one per model call; each run starts again at the first. */
+    /**
+     * Played in order, one per model call of a run: the n-th call of a conversation gets the n-th
+     * response, so each run (and a resumed run) starts again at the first.
+     */
     responses: z.array(scriptedResponseSchema).min(1, 'a script needs at least one response'),
     /** Start again at the first response after the last, instead of failing. */
     loop: z.boolean().default(false),
+    /**
+     * Responses for particular runs (one script for a whole pipeline): the first case whose
+     * `when` matches the run is played instead of `responses`.
+     */
+    cases: z.array(scriptCaseSchema).default([]),
   })
   .strict();
 
@@ -60,6 +82,8 @@ function allowedFieldsAt(path: readonly PropertyKey[]): readonly string[] | unde
   const shapes: Record<string, z.ZodRawShape> = {
     '': modelScriptSchema.shape,
     'responses.#': scriptedResponseSchema.shape,
+    'cases.#': scriptCaseSchema.shape,
+    'cases.#.responses.#': scriptedResponseSchema.shape,
     'responses.#.toolCalls.#': scriptedToolCallSchema.shape,
     'responses.#.error': scriptedErrorSchema.shape,
     'responses.#.usage': scriptedUsageSchema.shape,

@@ -87,6 +87,28 @@ function textPieces(text: string): string[] {
   return pieces;
 }
 
+function promptText(message: LanguageModelV3Prompt[number] | undefined): string {
+  if (!message) return '';
+  if (typeof message.content === 'string') return message.content;
+  return message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+/** The case of a script that matches this run (by agent and task text), or its main responses. */
+function pickCase(
+  script: ReturnType<typeof parseScript>,
+  prompt: LanguageModelV3Prompt,
+): { responses: ScriptedResponse[]; loop: boolean; label: string } {
+  const system = promptText(prompt.find((message) => message.role === 'system'));
+  const task = promptText(prompt.find((message) => message.role === 'user'));
+  for (const [index, candidate] of script.cases.entries()) {
+    const { agent, contains } = candidate.when;
+    if (agent !== undefined && !system.includes(`Nova agent "${agent}"`)) continue;
+    if (contains !== undefined && !task.includes(contains)) continue;
+    return { responses: candidate.responses, loop: candidate.loop, label: ` (cases[${index}])` };
+  }
+  return { responses: script.responses, loop: script.loop, label: '' };
+}
+
 /**
  * A deterministic `LanguageModelV3` for demos, tests and benchmarks: plays scripted responses
  * (text, tool calls, raw argument text, HTTP errors, delays) in order and records every call.
@@ -109,12 +131,18 @@ export class ScriptedLanguageModel implements LanguageModelV3 {
     if (typeof source === 'function') {
       this.#responder = source;
     } else {
-      const { responses, loop } = parseScript(source, modelId);
-      this.#responder = (callIndex) => {
+      const script = parseScript(source, modelId);
+      // A player is made per run. Its first call may come in a conversation that already has
+      // answers (a run resumed after a crash): it starts at the response after them.
+      let offset: number | undefined;
+      this.#responder = (playerCall, options) => {
+        const { responses, loop, label } = pickCase(script, options.prompt);
+        offset ??= options.prompt.filter((message) => message.role === 'assistant').length;
+        const callIndex = offset + playerCall;
         const response = loop ? responses[callIndex % responses.length] : responses[callIndex];
         if (response) return response;
         throw new Error(
-          `model script ${modelId} has ${responses.length} response${responses.length === 1 ? '' : 's'} ` +
+          `model script ${modelId}${label} has ${responses.length} response${responses.length === 1 ? '' : 's'} ` +
             `and call ${callIndex + 1} was made; add responses to the script or set "loop": true`,
         );
       };

@@ -82,4 +82,84 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX runs_fingerprint ON runs (fingerprint, started_at DESC) WHERE fingerprint IS NOT NULL;
     `,
   },
+  {
+    id: 7,
+    name: 'pipeline runs, steps, effects, lineage, approvals',
+    sql: `
+      CREATE TABLE pipeline_runs (
+        id TEXT PRIMARY KEY,
+        pipeline TEXT NOT NULL,
+        definition TEXT NOT NULL,
+        definition_hash TEXT NOT NULL,
+        input TEXT NOT NULL,
+        status TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        output TEXT,
+        error TEXT,
+        fork_of TEXT
+      ) STRICT;
+      CREATE INDEX pipeline_runs_started ON pipeline_runs (started_at DESC, id DESC);
+      CREATE INDEX pipeline_runs_status ON pipeline_runs (status);
+      CREATE TABLE pipeline_steps (
+        run_id TEXT NOT NULL REFERENCES pipeline_runs (id),
+        key TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        step_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        agent_run_ids TEXT NOT NULL,
+        approval_id TEXT,
+        reused_from TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        PRIMARY KEY (run_id, key)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE effects (
+        key TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        input TEXT NOT NULL,
+        status TEXT NOT NULL,
+        output TEXT,
+        started_at TEXT NOT NULL,
+        ended_at TEXT
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE lineage_edges (
+        root_id TEXT NOT NULL,
+        from_node TEXT NOT NULL,
+        to_node TEXT NOT NULL,
+        relation TEXT NOT NULL,
+        detail TEXT,
+        at TEXT NOT NULL,
+        PRIMARY KEY (root_id, from_node, to_node, relation)
+      ) STRICT, WITHOUT ROWID;
+      CREATE TABLE refutations (
+        id TEXT PRIMARY KEY,
+        root_id TEXT NOT NULL,
+        assumption_id TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX refutations_root ON refutations (root_id);
+      CREATE TABLE approvals (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        tool TEXT NOT NULL,
+        input TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        decision TEXT
+      ) STRICT;
+      CREATE INDEX approvals_pending ON approvals (created_at) WHERE decision IS NULL;
+      ALTER TABLE notes ADD COLUMN idempotency_key TEXT;
+      CREATE UNIQUE INDEX notes_idempotency_key ON notes (idempotency_key) WHERE idempotency_key IS NOT NULL;
+    `,
+  },
 ];

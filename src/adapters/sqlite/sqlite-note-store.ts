@@ -10,6 +10,7 @@ interface NoteRow {
   author: string;
   run_id: string | null;
   created_at: string;
+  idempotency_key: string | null;
 }
 
 function fromRow(row: NoteRow): Note {
@@ -21,6 +22,7 @@ function fromRow(row: NoteRow): Note {
     author: row.author,
     ...(row.run_id === null ? {} : { runId: row.run_id }),
     createdAt: row.created_at,
+    ...(row.idempotency_key === null ? {} : { idempotencyKey: row.idempotency_key }),
   };
 }
 
@@ -41,12 +43,12 @@ export class SqliteNoteStore implements NoteStore {
     this.#database = database;
   }
 
-  async add(note: Note): Promise<void> {
-    storageCall('saving a note', () => {
+  async add(note: Note): Promise<Note> {
+    return storageCall('saving a note', () => {
       try {
-        this.#database
+        const inserted = this.#database
           .statement(
-            'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING',
           )
           .run(
             note.id,
@@ -56,7 +58,13 @@ export class SqliteNoteStore implements NoteStore {
             note.author,
             note.runId ?? null,
             note.createdAt,
-          );
+            note.idempotencyKey ?? null,
+          ).changes;
+        if (Number(inserted) > 0 || note.idempotencyKey === undefined) return note;
+        const existing = this.#database
+          .statement('SELECT * FROM notes WHERE idempotency_key = ?')
+          .get(note.idempotencyKey) as NoteRow | undefined;
+        return existing ? fromRow(existing) : note;
       } catch (error) {
         if (constraintViolation(error) === 'unique') {
           throw new NovaError('CONFLICT', `note ${note.id} already exists; a note id can be saved once`, {

@@ -7,8 +7,11 @@ import { createNoteTools } from './notes.ts';
 class InMemoryNoteStore implements NoteStore {
   readonly notes: Note[] = [];
 
-  async add(note: Note): Promise<void> {
+  async add(note: Note): Promise<Note> {
+    const existing = this.notes.find((stored) => note.idempotencyKey !== undefined && stored.idempotencyKey === note.idempotencyKey);
+    if (existing) return existing;
     this.notes.push(note);
+    return note;
   }
 
   async search(query: string, options: { limit: number; projectId?: string }): Promise<Note[]> {

@@ -54,6 +54,7 @@ export function createNoteTools(options: NoteToolOptions): Tool[] {
       })
       .strict(),
     effects: ['write'],
+    idempotent: true,
     async execute(input, context) {
       // A note written while working on a project belongs to it, so it does not leak to agents
       // that may not see that project.
@@ -67,9 +68,10 @@ export function createNoteTools(options: NoteToolOptions): Tool[] {
         author: context.agent,
         runId: context.runId,
         createdAt: new Date(clock.now()).toISOString(),
+        ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
       };
-      await store.add(note);
-      return `Saved note ${note.id}${projectId === undefined ? '' : ` in project ${projectId}`}.`;
+      const saved = await store.add(note);
+      return `Saved note ${saved.id}${saved.projectId === undefined ? '' : ` in project ${saved.projectId}`}.`;
     },
   });
 
