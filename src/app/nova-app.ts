@@ -11,6 +11,8 @@ import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
 import type { RunEventBus } from '../ports/run-event-bus.ts';
 import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
+import type { EffectLedger } from '../ports/effect-ledger.ts';
+import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
 import { runAgent } from '../runtime/agent-runner.ts';
@@ -52,6 +54,8 @@ export interface NovaAppDependencies {
   readonly contextSource?: ContextSource;
   /** Tokens of context an agent is given at most (default 3,000). */
   readonly contextTokenBudget?: number;
+  /** Side effects by idempotency key; without it a resumed run could repeat a tool call. */
+  readonly effects?: EffectLedger;
 }
 
 export interface AskRequest {
@@ -417,6 +421,100 @@ export class NovaApp {
       ...(run.outcome ? { outcome: run.outcome } : {}),
     });
     return run;
+  }
+
+  /**
+   * Runs one agent step of a pipeline: journaled like any run, its side effects keyed by the step,
+   * and, when `resumeFrom` names a run the crash interrupted, that run's recorded steps played back
+   * first so finished model calls and tool calls are not made again.
+   */
+  async runForPipeline(request: PipelineAgentRequest): Promise<Run> {
+    const prepared = this.#prepare({
+      text: request.text,
+      agent: request.agent,
+      ...(request.projectId === undefined ? {} : { projectId: request.projectId }),
+      requester: { kind: 'pipeline', pipelineRunId: request.pipelineRunId, step: request.effectKeyPrefix },
+    });
+    const task: Task = {
+      ...prepared.task,
+      constraints: {
+        ...prepared.task.constraints,
+        ...(request.outputContract ? { outputContract: request.outputContract } : {}),
+      },
+    };
+    return this.#runPrepared({ ...prepared, runId: request.runId, task }, {
+      signal: request.signal,
+      effectKeyPrefix: request.effectKeyPrefix,
+      ...(request.resumeFrom ? { resumeFrom: request.resumeFrom } : {}),
+    });
+  }
+
+  /**
+   * Continues a run the process died in (`interrupted`) as a new run of the same task: the
+   * recorded steps are played back, then the agent goes on live. Side effects the old run finished
+   * are not repeated.
+   */
+  async resumeRun(runId: string, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<Run> {
+    const { journal, catalog, models, projects } = this.#dependencies;
+    const old = await journal.getRun(runId);
+    if (!old) throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`);
+    if (old.status !== 'interrupted') {
+      throw new NovaError('CONFLICT', `run ${runId} is ${old.status}; only an interrupted run can be resumed (ask again for a new run)`);
+    }
+    if (old.parentRunId !== undefined) {
+      throw new NovaError('CONFLICT', `run ${runId} was delegated by ${old.parentRunId}; resume that run instead`);
+    }
+    const agent = catalog.get(old.agent);
+    const prepared: PreparedRun = {
+      runId: this.#dependencies.ids.next('run'),
+      task: old.task,
+      agent,
+      model: models.resolve(agent.model),
+      projects: projects.forAgent(agent),
+    };
+    return this.#runPrepared(prepared, { ...options, effectKeyPrefix: old.task.id, resumeFrom: runId });
+  }
+
+  async #runPrepared(
+    prepared: PreparedRun,
+    options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void; effectKeyPrefix: string; resumeFrom?: string },
+  ): Promise<Run> {
+    const { journal, events } = this.#dependencies;
+    const previous = options.resumeFrom ? await journal.getRun(options.resumeFrom) : undefined;
+    const recorded = previous ? await journal.listSteps(previous.id) : [];
+    const context = previous?.context.items.length ? previous.context : await this.#buildContext(prepared);
+    const controller = new AbortController();
+    const onAbort = (): void => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const done = runAgent(
+      { ...this.#dependencies, tools: this.#tools },
+      {
+        runId: prepared.runId,
+        task: prepared.task,
+        agent: prepared.agent,
+        model: prepared.model,
+        projects: prepared.projects,
+        ...(context ? { context } : {}),
+        signal: controller.signal,
+        effectKeyPrefix: options.effectKeyPrefix,
+        ...(previous ? { replay: { steps: recorded, strict: false }, promptTime: Date.parse(previous.startedAt) } : {}),
+        onEvent: (event) => {
+          events.publish(event);
+          options.onEvent?.(event);
+        },
+      },
+    ).finally(() => {
+      options.signal?.removeEventListener('abort', onAbort);
+      this.#inFlight.delete(prepared.runId);
+    });
+    this.#inFlight.set(prepared.runId, { controller, done });
+    return done;
+  }
+
+  /** Runs delegated directly by `runId`, oldest first. */
+  async listChildRuns(runId: string): Promise<Run[]> {
+    return (await this.#dependencies.journal.listRuns({ parentRunId: runId, limit: 1_000 })).reverse();
   }
 
   /** Cancels a run this process is executing; false when it is not running here. */

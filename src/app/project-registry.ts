@@ -39,7 +39,16 @@ export class ProjectRegistry {
 
   /** The projects `agent` may touch, with roots resolved through symlinks for confinement checks. */
   forAgent(agent: AgentDefinition): ProjectRef[] {
-    return allowedProjectIds(agent.policy, [...this.#projects.keys()]).map((id) => {
+    return this.#refs(allowedProjectIds(agent.policy, [...this.#projects.keys()]));
+  }
+
+  /** Every registered project, for steps the owner wrote (pipeline tool steps). */
+  all(): ProjectRef[] {
+    return this.#refs([...this.#projects.keys()]);
+  }
+
+  #refs(ids: readonly string[]): ProjectRef[] {
+    return ids.map((id) => {
       const project = this.get(id);
       let root = project.root;
       try {

@@ -6,6 +6,13 @@ import { createModelResolver } from '../adapters/models/model-resolver.ts';
 import { openSqliteDatabase } from '../adapters/sqlite/sqlite-database.ts';
 import { SqliteNoteStore } from '../adapters/sqlite/sqlite-note-store.ts';
 import { SqliteRunJournal } from '../adapters/sqlite/sqlite-run-journal.ts';
+import { SqliteApprovalStore } from '../adapters/sqlite/sqlite-approval-store.ts';
+import { SqliteEffectLedger } from '../adapters/sqlite/sqlite-effect-ledger.ts';
+import { SqliteLineageStore } from '../adapters/sqlite/sqlite-lineage-store.ts';
+import { SqlitePipelineStore } from '../adapters/sqlite/sqlite-pipeline-store.ts';
+import { PipelineDirectorySource } from '../adapters/fs/pipeline-directory-source.ts';
+import { PipelineService } from '../app/pipeline-service.ts';
+import { PipelineEngine } from '../pipelines/pipeline-engine.ts';
 import { createProcessOwner, isOwnerAlive } from '../adapters/system/process-owner.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.ts';
@@ -40,6 +47,7 @@ export interface CreateNovaOptions {
 export interface Nova {
   readonly config: NovaConfig;
   readonly app: NovaApp;
+  readonly pipelines: PipelineService;
   close(): Promise<void>;
 }
 
@@ -58,6 +66,9 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
   const database = openSqliteDatabase(path.join(config.dataDir, 'nova.db'));
   try {
     const journal = new SqliteRunJournal(database);
+    const owner = createProcessOwner();
+    const projects = new ProjectRegistry(config.projects);
+    const effects = new SqliteEffectLedger(database);
     const notes = new SqliteNoteStore(database);
     const tools = new ToolRegistry();
     for (const tool of createBuiltinTools({ notes, ids, clock })) tools.register(tool);
@@ -71,16 +82,17 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       models: createModelResolver({ config: config.models, env: options.env, baseDir: options.cwd, clock }),
       tools,
       toModelToolSpec,
-      projects: new ProjectRegistry(config.projects),
+      projects,
       events: new InProcessRunEventBus(),
       clock,
       ids,
-      owner: createProcessOwner(),
+      owner,
       isOwnerAlive,
       defaultAgent: 'assistant',
       reuseWindowMs: config.reuseWindowSeconds * 1000,
       contextSource: new ProjectContextSource(clock),
       contextTokenBudget: config.contextTokenBudget,
+      effects,
       routing: {
         modelTieBreak: config.routing.modelTieBreak,
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
@@ -101,11 +113,51 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       },
     });
     await app.recoverInterrupted();
+    const pipelineStore = new SqlitePipelineStore(database);
+    const approvals = new SqliteApprovalStore(database);
+    const lineage = new SqliteLineageStore(database);
+    const pipelineSignal = new AbortController();
+    const engine = new PipelineEngine({
+      store: pipelineStore,
+      effects,
+      lineage,
+      approvals,
+      runAgent: (request) => app.runForPipeline(request),
+      getAgentRun: async (runId) => (await app.getRun(runId).catch(() => undefined))?.run,
+      listChildRuns: (runId) => app.listChildRuns(runId),
+      tools,
+      toolContext: ({ runId, pipeline, projectId, signal }) => ({
+        runId,
+        agent: `pipeline:${pipeline}`,
+        projects: projects.all(),
+        ...(projectId === undefined ? {} : { defaultProjectId: projectId }),
+        signal: AbortSignal.any([signal, pipelineSignal.signal]),
+      }),
+      clock,
+      ids,
+      owner,
+      isOwnerAlive,
+    });
+    const pipelines = new PipelineService({
+      source: new PipelineDirectorySource(config.pipelinesDir),
+      engine,
+      store: pipelineStore,
+      approvals,
+      lineage,
+      names: () => ({
+        agents: new Set(catalog.list().map((agent) => agent.name)),
+        tools: new Set([...tools.list().map((tool) => tool.name), 'delegate']),
+      }),
+      clock,
+      ids,
+    });
     return {
       config,
       app,
+      pipelines,
       async close() {
         catalog.stop();
+        pipelineSignal.abort();
         await app.shutdown();
         database.close();
       },

@@ -22,6 +22,7 @@ export interface NovaConfig {
   readonly baseDir: string;
   readonly dataDir: string;
   readonly agentsDir: string;
+  readonly pipelinesDir: string;
   readonly models: ModelsConfig;
   readonly projects: readonly ProjectConfig[];
   readonly server: ServerConfig;
@@ -34,6 +35,8 @@ export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.co
 
 /** The roster shipped with Nova, used when the working folder has no `agents/` of its own. */
 export const bundledAgentsDir = path.resolve(import.meta.dirname, '../../agents');
+/** The pipelines that ship with Nova. */
+export const bundledPipelinesDir = path.resolve(import.meta.dirname, '../../pipelines');
 
 export interface LoadConfigOptions {
   /** `--config`; otherwise `NOVA_CONFIG`, otherwise `nova.config.json|yaml` in `cwd`. */
@@ -126,6 +129,14 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
       : fs.existsSync(localAgents)
         ? localAgents
         : bundledAgentsDir;
+  const localPipelines = path.join(baseDir, 'pipelines');
+  const pipelinesDir = env.NOVA_PIPELINES_DIR
+    ? path.resolve(options.cwd, env.NOVA_PIPELINES_DIR)
+    : file.pipelinesDir
+      ? path.resolve(baseDir, file.pipelinesDir)
+      : fs.existsSync(localPipelines)
+        ? localPipelines
+        : bundledPipelinesDir;
   return {
     ...(configPath ? { configPath } : {}),
     baseDir,
@@ -133,6 +144,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
       ? path.resolve(options.cwd, env.NOVA_DATA_DIR)
       : path.resolve(baseDir, file.dataDir),
     agentsDir,
+    pipelinesDir,
     models: file.models,
     projects: file.projects.map((project) => ({ ...project, root: path.resolve(baseDir, project.root) })),
     server,

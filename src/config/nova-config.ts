@@ -108,6 +108,8 @@ export const novaConfigSchema = z
     dataDir: z.string().default('.nova'),
     /** Folder of agent files. Relative to the config file's folder. */
     agentsDir: z.string().optional(),
+    /** Folder of pipeline files (`<name>.yaml`). Relative to the config file's folder. */
+    pipelinesDir: z.string().optional(),
     models: modelsConfigSchema.default(modelsConfigSchema.parse({})),
     projects: z.array(projectConfigSchema).default([]),
     server: serverConfigSchema.default(serverConfigSchema.parse({})),

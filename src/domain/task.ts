@@ -7,6 +7,7 @@ export type Requester =
   | { readonly kind: 'owner' }
   | { readonly kind: 'agent'; readonly agent: string; readonly runId: string }
   | { readonly kind: 'schedule'; readonly scheduleId: string }
+  | { readonly kind: 'pipeline'; readonly pipelineRunId: string; readonly step: string }
   | { readonly kind: 'api'; readonly client: string };
 
 export interface TaskConstraints {

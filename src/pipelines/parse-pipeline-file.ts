@@ -42,6 +42,8 @@ function checkSemantics(
     return `there is no step "${id}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`;
   };
   const checkAgent = (path: readonly PropertyKey[], agent: string): void => {
+    // `{{item.agent}}`: chosen at run time, checked then.
+    if (agent.includes('{{')) return;
     if (options.agents && !options.agents.has(agent)) {
       const suggestion = closestMatch(agent, [...options.agents]);
       problem(path, `there is no agent "${agent}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; see nova agents list`);
@@ -99,6 +101,7 @@ function checkSemantics(
     switch (step.kind) {
       case 'agent':
         checkAgent(at('agent'), step.agent);
+        checkReferences(index, at('agent'), step.agent, false);
         checkReferences(index, at('task'), step.task, false);
         checkReferences(index, at('project'), step.project, false);
         break;
@@ -120,6 +123,7 @@ function checkSemantics(
         checkReferences(index, at('over'), step.over, false);
         if (step.do.kind === 'agent') {
           checkAgent(at('do', 'agent'), step.do.agent);
+          checkReferences(index, at('do', 'agent'), step.do.agent, true);
           checkReferences(index, at('do', 'task'), step.do.task, true);
           checkContract(at('do', 'output'), step.do.output);
         } else {

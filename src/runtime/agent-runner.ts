@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AgentDefinition } from '../domain/agent-definition.ts';
 import { tightenBudget, type Budget } from '../domain/budget.ts';
 import { emptyContextPack, type ContextPack } from '../domain/context-item.ts';
@@ -86,8 +87,9 @@ export interface AgentRunRequest {
   /** Recorded steps to play back first (resume, replay). */
   readonly replay?: ReplayPlan;
   /**
-   * Prefix of the idempotency keys of this run's side-effecting tool calls (`<prefix>:<seq>`);
-   * a resumed run passes the interrupted run's prefix. Default: the run id.
+   * Prefix of the idempotency keys of this run's side-effecting tool calls
+   * (`<prefix>:<seq>:<digest of tool and arguments>`); a resumed run keeps the interrupted run's.
+   * Default: the task id, which a resumed run shares.
    */
   readonly effectKeyPrefix?: string;
   /** The time the system prompt states as today (a replay passes the recorded run's start). */
@@ -412,7 +414,9 @@ class AgentRun {
   async #executeOnce(tool: Tool, input: unknown, context: ToolContext, call: ModelToolCall): Promise<string> {
     const ledger = this.#dependencies.effects;
     if (!ledger || tool.effects.every((effect) => effect === 'read')) return tool.execute(input, context);
-    const key = `${this.#request.effectKeyPrefix ?? this.#request.runId}:${this.#seq}`;
+    // The call's position and content: a resumed run that takes another path never matches an old key.
+    const digest = createHash('sha256').update(JSON.stringify([tool.name, call.input])).digest('hex').slice(0, 16);
+    const key = `${this.#request.effectKeyPrefix ?? this.#request.task.id}:${this.#seq}:${digest}`;
     const existing = await ledger.begin({
       key,
       runId: this.#request.runId,

@@ -8,6 +8,7 @@ import { doctorCommand } from './commands/doctor-command.ts';
 import { evalCommand, routeCommand } from './commands/route-command.ts';
 import { runsCommands } from './commands/runs-command.ts';
 import { startCommand } from './commands/start-command.ts';
+import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { exitCodeFor } from './exit-codes.ts';
 
 /** Shared by every command: how to build Nova and where to write. */
@@ -54,6 +55,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     evalCommand(context),
     doctorCommand(context),
     startCommand(context),
+    ...pipelineCommands(context),
   ]) {
     program.addCommand(command);
   }

@@ -3,6 +3,8 @@ import { runStatuses, type RunStatus } from '../../../domain/run.ts';
 import { totalTokens } from '../../../domain/usage.ts';
 import { formatDuration, formatRunDetail, runDurationMs, shorten, table } from '../format.ts';
 import type { CommandContext } from '../main.ts';
+import { exitCodeFor } from '../exit-codes.ts';
+import { formatPipelineRun, resumePipelineRun } from './pipeline-commands.ts';
 
 /** `--status`, limited to the statuses a run can have. */
 const runStatusOption = (): Option =>
@@ -68,11 +70,46 @@ export function runsCommands(context: CommandContext): Command {
     .option('--full', 'print inputs and outputs whole instead of shortened')
     .option('--json', 'print JSON')
     .action(async (id: string, options: { full?: boolean; json?: boolean }) => {
+      if (id.startsWith('pipe_')) {
+        const nova = await context.openNova();
+        try {
+          const view = await nova.pipelines.getRun(id);
+          context.io.writeOut(options.json ? `${JSON.stringify(view, null, 2)}\n` : `${formatPipelineRun(view)}\n`);
+        } finally {
+          await nova.close();
+        }
+        return;
+      }
       const nova = await context.openNova();
       try {
         const { run, steps, children } = await nova.app.getRun(id);
         if (options.json) context.io.writeOut(`${JSON.stringify({ run, steps, children }, null, 2)}\n`);
         else context.io.writeOut(`${formatRunDetail(run, steps, options.full === true, children)}\n`);
+      } finally {
+        await nova.close();
+      }
+    });
+
+  runs
+    .command('resume')
+    .description('continue a run a stopped process left interrupted (or a pipeline run that failed or waits)')
+    .argument('<id>', 'run id (run_… or pipe_…)')
+    .option('--json', 'print JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      if (id.startsWith('pipe_')) {
+        await resumePipelineRun(context, id, options.json === true);
+        return;
+      }
+      const nova = await context.openNova();
+      try {
+        const run = await nova.app.resumeRun(id);
+        if (options.json) context.io.writeOut(`${JSON.stringify({ run }, null, 2)}\n`);
+        else if (run.status === 'succeeded') {
+          const output = run.outcome?.output;
+          context.io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
+        } else context.io.writeError(`nova: run ${run.id} ${run.status}: ${run.error?.message ?? ''}\n`);
+        context.io.writeError(`resumed ${id} as ${run.id}\n`);
+        if (run.status !== 'succeeded') context.setExitCode(exitCodeFor(run.error?.code ?? 'INTERNAL'));
       } finally {
         await nova.close();
       }

@@ -31,6 +31,15 @@ export function startCommand(context: CommandContext): Command {
           `marked ${server.recoveredRuns.length} run(s) left by a stopped process as interrupted\n`,
         );
       }
+      // Pipeline runs a stopped process left behind continue here; finished steps are not redone.
+      const resumed = await nova.pipelines.recover({
+        onEvent: (event) => {
+          if (event.type === 'run-end') io.writeError(`pipeline run ${event.runId} ${event.status}\n`);
+        },
+      });
+      if (resumed.length > 0) {
+        io.writeError(`resuming ${resumed.length} pipeline run(s): ${resumed.map((item) => item.runId).join(', ')}\n`);
+      }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
