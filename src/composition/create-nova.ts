@@ -64,6 +64,8 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? new TimeOrderedIdGenerator();
   const database = openSqliteDatabase(path.join(config.dataDir, 'nova.db'));
+  const crashAfter = Number(options.env.NOVA_FAULT_CRASH_AFTER_WRITES);
+  if (Number.isInteger(crashAfter) && crashAfter > 0) database.armCrashAfterWrites(crashAfter);
   try {
     const journal = new SqliteRunJournal(database);
     const owner = createProcessOwner();

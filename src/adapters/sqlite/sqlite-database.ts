@@ -26,9 +26,30 @@ export class SqliteDatabase {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.#database.prepare(sql);
+      if (this.#writesBeforeCrash !== undefined && !/^\s*SELECT/i.test(sql)) this.#countWrites(statement);
       this.#statements.set(sql, statement);
     }
     return statement;
+  }
+
+  #writesBeforeCrash: number | undefined;
+
+  /**
+   * Fault injection for the crash tests: the process kills itself (SIGKILL, no clean-up) right
+   * after its `count`-th write statement. Set through NOVA_FAULT_CRASH_AFTER_WRITES; never in use.
+   */
+  armCrashAfterWrites(count: number): void {
+    this.#writesBeforeCrash = count;
+    this.#statements.clear();
+  }
+
+  #countWrites(statement: StatementSync): void {
+    const run = statement.run.bind(statement) as (...parameters: unknown[]) => ReturnType<StatementSync['run']>;
+    statement.run = ((...parameters: unknown[]) => {
+      const result = run(...parameters);
+      if (this.#writesBeforeCrash !== undefined && --this.#writesBeforeCrash <= 0) process.kill(process.pid, 'SIGKILL');
+      return result;
+    }) as StatementSync['run'];
   }
 
   exec(sql: string): void {
