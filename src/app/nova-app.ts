@@ -15,7 +15,7 @@ import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
-import { runAgent } from '../runtime/agent-runner.ts';
+import { runAgent, type ReplayDivergence } from '../runtime/agent-runner.ts';
 import { taskFingerprint } from '../domain/task-fingerprint.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
 import { packContext } from '../context/pack-context.ts';
@@ -56,6 +56,18 @@ export interface NovaAppDependencies {
   readonly contextTokenBudget?: number;
   /** Side effects by idempotency key; without it a resumed run could repeat a tool call. */
   readonly effects?: EffectLedger;
+  /** A throwaway journal for replays, which must not add runs to the real one. */
+  readonly scratchJournal?: () => RunJournal;
+}
+
+export interface ReplayReport {
+  readonly runId: string;
+  readonly agent: string;
+  readonly divergences: readonly ReplayDivergence[];
+  /** The replay reached the same outcome output as the recorded run. */
+  readonly sameOutcome: boolean;
+  readonly recordedStatus: Run['status'];
+  readonly replayedStatus: Run['status'];
 }
 
 export interface AskRequest {
@@ -442,11 +454,14 @@ export class NovaApp {
         ...(request.outputContract ? { outputContract: request.outputContract } : {}),
       },
     };
-    return this.#runPrepared({ ...prepared, runId: request.runId, task }, {
-      signal: request.signal,
-      effectKeyPrefix: request.effectKeyPrefix,
-      ...(request.resumeFrom ? { resumeFrom: request.resumeFrom } : {}),
-    });
+    return this.#runPrepared(
+      { ...prepared, runId: request.runId, task },
+      {
+        signal: request.signal,
+        effectKeyPrefix: request.effectKeyPrefix,
+        ...(request.resumeFrom ? { resumeFrom: request.resumeFrom } : {}),
+      },
+    );
   }
 
   /**
@@ -454,15 +469,25 @@ export class NovaApp {
    * recorded steps are played back, then the agent goes on live. Side effects the old run finished
    * are not repeated.
    */
-  async resumeRun(runId: string, options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {}): Promise<Run> {
+  async resumeRun(
+    runId: string,
+    options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {},
+  ): Promise<Run> {
     const { journal, catalog, models, projects } = this.#dependencies;
     const old = await journal.getRun(runId);
-    if (!old) throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`);
+    if (!old)
+      throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`);
     if (old.status !== 'interrupted') {
-      throw new NovaError('CONFLICT', `run ${runId} is ${old.status}; only an interrupted run can be resumed (ask again for a new run)`);
+      throw new NovaError(
+        'CONFLICT',
+        `run ${runId} is ${old.status}; only an interrupted run can be resumed (ask again for a new run)`,
+      );
     }
     if (old.parentRunId !== undefined) {
-      throw new NovaError('CONFLICT', `run ${runId} was delegated by ${old.parentRunId}; resume that run instead`);
+      throw new NovaError(
+        'CONFLICT',
+        `run ${runId} was delegated by ${old.parentRunId}; resume that run instead`,
+      );
     }
     const agent = catalog.get(old.agent);
     const prepared: PreparedRun = {
@@ -477,7 +502,12 @@ export class NovaApp {
 
   async #runPrepared(
     prepared: PreparedRun,
-    options: { signal?: AbortSignal; onEvent?: (event: RunEvent) => void; effectKeyPrefix: string; resumeFrom?: string },
+    options: {
+      signal?: AbortSignal;
+      onEvent?: (event: RunEvent) => void;
+      effectKeyPrefix: string;
+      resumeFrom?: string;
+    },
   ): Promise<Run> {
     const { journal, events } = this.#dependencies;
     const previous = options.resumeFrom ? await journal.getRun(options.resumeFrom) : undefined;
@@ -498,7 +528,9 @@ export class NovaApp {
         ...(context ? { context } : {}),
         signal: controller.signal,
         effectKeyPrefix: options.effectKeyPrefix,
-        ...(previous ? { replay: { steps: recorded, strict: false }, promptTime: Date.parse(previous.startedAt) } : {}),
+        ...(previous
+          ? { replay: { steps: recorded, strict: false }, promptTime: Date.parse(previous.startedAt) }
+          : {}),
         onEvent: (event) => {
           events.publish(event);
           options.onEvent?.(event);
@@ -510,6 +542,67 @@ export class NovaApp {
     });
     this.#inFlight.set(prepared.runId, { controller, done });
     return done;
+  }
+
+  /**
+   * Re-executes a recorded run from its journal: every model call and tool call is answered from
+   * the recording (no model is called, no tool runs, nothing is written to the journal), and any
+   * place where the runtime now asks for something different is reported.
+   */
+  async replayRun(runId: string): Promise<ReplayReport> {
+    const { journal, catalog, projects, scratchJournal } = this.#dependencies;
+    const recorded = await journal.getRun(runId);
+    if (!recorded)
+      throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`);
+    if (recorded.reusedFromRunId) {
+      throw new NovaError(
+        'CONFLICT',
+        `run ${runId} reused the outcome of ${recorded.reusedFromRunId}; replay that run instead`,
+      );
+    }
+    if (!scratchJournal) throw new NovaError('INTERNAL', 'replay needs a scratch journal');
+    const steps = await journal.listSteps(runId);
+    const agent = catalog.get(recorded.agent);
+    const divergences: ReplayDivergence[] = [];
+    const noModel = {
+      id: recorded.model,
+      generate: () => Promise.reject(new NovaError('CONFLICT', 'a replay makes no model calls')),
+    };
+    const replayed = await runAgent(
+      {
+        journal: scratchJournal(),
+        clock: this.#dependencies.clock,
+        owner: this.#dependencies.owner,
+        tools: this.#tools,
+        toModelToolSpec: this.#dependencies.toModelToolSpec,
+      },
+      {
+        runId: `${runId}~replay`,
+        task: recorded.task,
+        agent,
+        model: noModel,
+        projects: projects.forAgent(agent),
+        context: recorded.context,
+        replay: { steps, strict: true, onDivergence: (divergence) => divergences.push(divergence) },
+        promptTime: Date.parse(recorded.startedAt),
+      },
+    );
+    if (replayed.status !== recorded.status && divergences.length === 0) {
+      divergences.push({
+        seq: steps.length,
+        kind: 'model-call',
+        name: recorded.model,
+        reason: `the recorded run ended ${recorded.status}${recorded.error ? ` (${recorded.error.message})` : ''}; the replay ended ${replayed.status}${replayed.error ? ` (${replayed.error.message})` : ''}`,
+      });
+    }
+    return {
+      runId,
+      agent: recorded.agent,
+      divergences,
+      sameOutcome: JSON.stringify(replayed.outcome?.output) === JSON.stringify(recorded.outcome?.output),
+      recordedStatus: recorded.status,
+      replayedStatus: replayed.status,
+    };
   }
 
   /** Runs delegated directly by `runId`, oldest first. */

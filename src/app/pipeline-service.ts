@@ -6,10 +6,17 @@ import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
 import type { LineageStore } from '../ports/lineage-store.ts';
 import type { PipelineSource } from '../ports/pipeline-source.ts';
-import type { PipelineRun, PipelineRunStatus, PipelineStepRecord, PipelineStore } from '../ports/pipeline-store.ts';
+import type {
+  PipelineRun,
+  PipelineRunStatus,
+  PipelineStepRecord,
+  PipelineStore,
+} from '../ports/pipeline-store.ts';
 import { blameTree, suspectNodes, type BlameNode } from '../pipelines/lineage.ts';
 import type { PipelineDefinition } from '../pipelines/pipeline-definition.ts';
 import type { PipelineEngine, PipelineRunOptions } from '../pipelines/pipeline-engine.ts';
+import { resolveText } from '../pipelines/references.ts';
+import type { ReplayReport } from './nova-app.ts';
 
 export interface PipelineServiceDependencies {
   readonly source: PipelineSource;
@@ -21,6 +28,14 @@ export interface PipelineServiceDependencies {
   readonly names: () => { agents: ReadonlySet<string>; tools: ReadonlySet<string> };
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Strict replay of one agent run from its journal. */
+  readonly replayAgentRun: (runId: string) => Promise<ReplayReport>;
+}
+
+export interface PipelineReplayReport {
+  readonly runId: string;
+  readonly steps: ReadonlyArray<{ readonly key: string; readonly divergences: readonly string[] }>;
+  readonly diverged: boolean;
 }
 
 export interface PipelineRunView {
@@ -57,18 +72,28 @@ export class PipelineService {
         { details: { problems: broken } },
       );
     }
-    const suggestion = closestMatch(name, pipelines.map((pipeline) => pipeline.name));
+    const suggestion = closestMatch(
+      name,
+      pipelines.map((pipeline) => pipeline.name),
+    );
     throw new NovaError(
       'NOT_FOUND',
       `no pipeline "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; pipelines: ${pipelines.map((pipeline) => pipeline.name).join(', ') || 'none'} (in ${this.location})`,
     );
   }
 
-  async run(name: string, input: unknown, options: PipelineRunOptions = {}): Promise<{ runId: string; done: Promise<PipelineRun> }> {
+  async run(
+    name: string,
+    input: unknown,
+    options: PipelineRunOptions = {},
+  ): Promise<{ runId: string; done: Promise<PipelineRun> }> {
     return this.#dependencies.engine.start(await this.get(name), input, options);
   }
 
-  resume(runId: string, options: PipelineRunOptions = {}): Promise<{ runId: string; done: Promise<PipelineRun> }> {
+  resume(
+    runId: string,
+    options: PipelineRunOptions = {},
+  ): Promise<{ runId: string; done: Promise<PipelineRun> }> {
     return this.#dependencies.engine.resume(runId, options);
   }
 
@@ -83,8 +108,16 @@ export class PipelineService {
   async getRun(runId: string): Promise<PipelineRunView> {
     const { store, lineage } = this.#dependencies;
     const run = await store.getRun(runId);
-    if (!run) throw new NovaError('NOT_FOUND', `no pipeline run "${runId}"; \`nova pipelines runs\` lists recent ones`);
-    const [steps, edges, refutations] = await Promise.all([store.listSteps(runId), lineage.listEdges(runId), lineage.listRefutations(runId)]);
+    if (!run)
+      throw new NovaError(
+        'NOT_FOUND',
+        `no pipeline run "${runId}"; \`nova pipelines runs\` lists recent ones`,
+      );
+    const [steps, edges, refutations] = await Promise.all([
+      store.listSteps(runId),
+      lineage.listEdges(runId),
+      lineage.listRefutations(runId),
+    ]);
     const suspects = suspectNodes(edges, refutations);
     return {
       run,
@@ -108,36 +141,104 @@ export class PipelineService {
   /** Walks back from a step's output (default: the run's result) to what produced it. */
   async blame(runId: string, stepKey?: string): Promise<BlameNode> {
     const view = await this.getRun(runId);
-    const key = stepKey ?? view.run.definition.result ?? [...view.steps].reverse().find((step) => step.status === 'succeeded')?.key;
+    const key =
+      stepKey ??
+      view.run.definition.result ??
+      [...view.steps].reverse().find((step) => step.status === 'succeeded')?.key;
     if (!key) throw new NovaError('NOT_FOUND', `pipeline run ${runId} has no finished step to blame`);
     if (!view.steps.some((step) => step.key === key)) {
-      const suggestion = closestMatch(key, view.steps.map((step) => step.key));
-      throw new NovaError('NOT_FOUND', `pipeline run ${runId} has no step "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+      const suggestion = closestMatch(
+        key,
+        view.steps.map((step) => step.key),
+      );
+      throw new NovaError(
+        'NOT_FOUND',
+        `pipeline run ${runId} has no step "${key}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      );
     }
     const { lineage } = this.#dependencies;
-    const [edges, refutations] = await Promise.all([lineage.listEdges(runId), lineage.listRefutations(runId)]);
+    const [edges, refutations] = await Promise.all([
+      lineage.listEdges(runId),
+      lineage.listRefutations(runId),
+    ]);
     return blameTree(`step:${runId}/${key}`, edges, refutations);
+  }
+
+  /**
+   * Re-executes a pipeline run from its records: each step's task is derived again from the
+   * recorded outputs above it and compared with what the step was given, and each agent run is
+   * replayed from its journal. No model is called and no tool runs.
+   */
+  async replay(runId: string): Promise<PipelineReplayReport> {
+    const view = await this.getRun(runId);
+    const outputs = new Map<string, unknown>();
+    const steps: Array<{ key: string; divergences: string[] }> = [];
+    for (const record of view.steps) {
+      if (record.status !== 'succeeded') continue;
+      const divergences: string[] = [];
+      const step = view.run.definition.steps.find((candidate) => candidate.id === record.key);
+      if (step?.kind === 'agent') {
+        try {
+          const task = resolveText(step.task, { input: view.run.input, outputs });
+          const recordedTask = (record.input as { task?: string } | undefined)?.task;
+          if (recordedTask !== undefined && task !== recordedTask)
+            divergences.push('its task now resolves to different text than it was given');
+        } catch (error) {
+          divergences.push(`its task no longer resolves: ${(error as Error).message}`);
+        }
+      }
+      const agentRunId = record.agentRunIds.at(-1);
+      if (agentRunId && (step?.kind === 'agent' || step?.kind === 'reviewer')) {
+        const report = await this.#dependencies.replayAgentRun(agentRunId);
+        for (const divergence of report.divergences)
+          divergences.push(
+            `agent run ${agentRunId} step ${divergence.seq} (${divergence.kind} ${divergence.name}): ${divergence.reason}`,
+          );
+        if (!report.sameOutcome && report.divergences.length === 0)
+          divergences.push(`agent run ${agentRunId} reached a different output`);
+      }
+      if (step) outputs.set(step.id, record.output);
+      steps.push({ key: record.key, divergences });
+    }
+    return { runId, steps, diverged: steps.some((step) => step.divergences.length > 0) };
   }
 
   /** Marks an assumption wrong; every output downstream of it becomes suspect. */
   async refute(runId: string, assumptionId: string, reason: string): Promise<{ suspectSteps: string[] }> {
     const { lineage, clock, ids } = this.#dependencies;
     await this.getRun(runId);
-    if (reason.trim().length === 0) throw new NovaError('BAD_REQUEST', 'say why the assumption is wrong: --reason "..."');
+    if (reason.trim().length === 0)
+      throw new NovaError('BAD_REQUEST', 'say why the assumption is wrong: --reason "..."');
     const edges = await lineage.listEdges(runId);
     const node = `assumption:${assumptionId}`;
     if (!edges.some((edge) => edge.from === node)) {
-      const known = [...new Set(edges.filter((edge) => edge.from.startsWith('assumption:')).map((edge) => edge.from.slice('assumption:'.length)))];
+      const known = [
+        ...new Set(
+          edges
+            .filter((edge) => edge.from.startsWith('assumption:'))
+            .map((edge) => edge.from.slice('assumption:'.length)),
+        ),
+      ];
       throw new NovaError(
         'NOT_FOUND',
         `run ${runId} used no assumption "${assumptionId}"; its assumptions: ${known.join(', ') || 'none were stated'} (see nova blame ${runId})`,
       );
     }
-    const refutation = { id: ids.next('refute'), rootId: runId, assumptionId, reason: reason.trim(), at: new Date(clock.now()).toISOString() };
+    const refutation = {
+      id: ids.next('refute'),
+      rootId: runId,
+      assumptionId,
+      reason: reason.trim(),
+      at: new Date(clock.now()).toISOString(),
+    };
     await lineage.addRefutation(refutation);
     const suspects = suspectNodes(edges, [...(await lineage.listRefutations(runId))]);
     const prefix = `step:${runId}/`;
-    return { suspectSteps: [...suspects.keys()].filter((id) => id.startsWith(prefix)).map((id) => id.slice(prefix.length)) };
+    return {
+      suspectSteps: [...suspects.keys()]
+        .filter((id) => id.startsWith(prefix))
+        .map((id) => id.slice(prefix.length)),
+    };
   }
 
   /**
@@ -154,8 +255,14 @@ export class PipelineService {
     const definition = view.run.definition;
     const position = definition.steps.findIndex((step) => step.id === fromStep);
     if (position < 0) {
-      const suggestion = closestMatch(fromStep, definition.steps.map((step) => step.id));
-      throw new NovaError('NOT_FOUND', `pipeline ${definition.name} has no step "${fromStep}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`);
+      const suggestion = closestMatch(
+        fromStep,
+        definition.steps.map((step) => step.id),
+      );
+      throw new NovaError(
+        'NOT_FOUND',
+        `pipeline ${definition.name} has no step "${fromStep}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}`,
+      );
     }
     const before = new Set(definition.steps.slice(0, position).map((step) => step.id));
     let input = structuredClone(view.run.input);
@@ -169,14 +276,27 @@ export class PipelineService {
       } else if (segments[0] === 'steps' && segments[2] === 'output' && segments[1] !== undefined) {
         const index = copied.findIndex((step) => step.key === segments[1]);
         if (index < 0) {
-          throw new NovaError('BAD_REQUEST', `--set ${path}: step "${segments[1]}" is not above ${fromStep}, so it runs again and cannot be set`);
+          throw new NovaError(
+            'BAD_REQUEST',
+            `--set ${path}: step "${segments[1]}" is not above ${fromStep}, so it runs again and cannot be set`,
+          );
         }
-        copied[index] = { ...copied[index]!, output: setPath(copied[index]!.output, segments.slice(3), value, path) };
+        copied[index] = {
+          ...copied[index]!,
+          output: setPath(copied[index]!.output, segments.slice(3), value, path),
+        };
       } else {
-        throw new NovaError('BAD_REQUEST', `--set ${path}: set input.<field> or steps.<step-id>.output[.<field>]`);
+        throw new NovaError(
+          'BAD_REQUEST',
+          `--set ${path}: set input.<field> or steps.<step-id>.output[.<field>]`,
+        );
       }
     }
-    return this.#dependencies.engine.start(definition, input, { ...options, forkOf: { runId, fromStep }, copySteps: copied });
+    return this.#dependencies.engine.start(definition, input, {
+      ...options,
+      forkOf: { runId, fromStep },
+      copySteps: copied,
+    });
   }
 }
 
@@ -186,7 +306,9 @@ function setPath(target: unknown, segments: readonly string[], value: unknown, p
   if (target === null || typeof target !== 'object') {
     throw new NovaError('BAD_REQUEST', `--set ${path}: there is no object to set "${head}" in`);
   }
-  const copy: Record<string, unknown> = Array.isArray(target) ? ([...target] as unknown as Record<string, unknown>) : { ...(target as Record<string, unknown>) };
+  const copy: Record<string, unknown> = Array.isArray(target)
+    ? ([...(target as unknown[])] as unknown as Record<string, unknown>)
+    : { ...(target as Record<string, unknown>) };
   copy[head] = setPath(copy[head] ?? (rest.length > 0 ? {} : undefined), rest, value, path);
   return copy;
 }

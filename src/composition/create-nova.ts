@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AgentDirectorySource } from '../adapters/fs/agent-directory-source.ts';
 import { ProjectContextSource } from '../adapters/fs/project-context-source.ts';
 import { InProcessRunEventBus } from '../adapters/memory/in-process-run-event-bus.ts';
+import { InMemoryRunJournal } from '../adapters/memory/in-memory-run-journal.ts';
 import { createModelResolver } from '../adapters/models/model-resolver.ts';
 import { openSqliteDatabase } from '../adapters/sqlite/sqlite-database.ts';
 import { SqliteNoteStore } from '../adapters/sqlite/sqlite-note-store.ts';
@@ -95,6 +96,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       contextSource: new ProjectContextSource(clock),
       contextTokenBudget: config.contextTokenBudget,
       effects,
+      scratchJournal: () => new InMemoryRunJournal(),
       routing: {
         modelTieBreak: config.routing.modelTieBreak,
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
@@ -152,6 +154,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       }),
       clock,
       ids,
+      replayAgentRun: (runId) => app.replayRun(runId),
     });
     return {
       config,

@@ -16,7 +16,10 @@ export interface BlameNode {
 }
 
 /** Every node downstream of a refuted assumption, the assumption included. */
-export function suspectNodes(edges: readonly LineageEdge[], refutations: readonly Refutation[]): Map<string, Refutation> {
+export function suspectNodes(
+  edges: readonly LineageEdge[],
+  refutations: readonly Refutation[],
+): Map<string, Refutation> {
   const downstream = new Map<string, string[]>();
   for (const edge of edges) downstream.set(edge.from, [...(downstream.get(edge.from) ?? []), edge.to]);
   const suspect = new Map<string, Refutation>();
@@ -33,11 +36,17 @@ export function suspectNodes(edges: readonly LineageEdge[], refutations: readonl
 }
 
 /** Walks back from `start` to everything that fed it. */
-export function blameTree(start: string, edges: readonly LineageEdge[], refutations: readonly Refutation[]): BlameNode {
+export function blameTree(
+  start: string,
+  edges: readonly LineageEdge[],
+  refutations: readonly Refutation[],
+): BlameNode {
   const upstream = new Map<string, LineageEdge[]>();
   for (const edge of edges) upstream.set(edge.to, [...(upstream.get(edge.to) ?? []), edge]);
   const suspects = suspectNodes(edges, refutations);
-  const refutedBy = new Map(refutations.map((refutation) => [`assumption:${refutation.assumptionId}`, refutation]));
+  const refutedBy = new Map(
+    refutations.map((refutation) => [`assumption:${refutation.assumptionId}`, refutation]),
+  );
   const seen = new Set<string>();
   const visit = (node: string, via: LineageEdge | undefined): BlameNode => {
     const base = {

@@ -1,8 +1,18 @@
-import { parseLocatedDocument, problemsFromZodIssues, formatProblem, type LocatedDocument, type SourceProblem } from '../config/source-problem.ts';
+import {
+  parseLocatedDocument,
+  problemsFromZodIssues,
+  formatProblem,
+  type LocatedDocument,
+  type SourceProblem,
+} from '../config/source-problem.ts';
 import { closestMatch } from '../domain/closest-match.ts';
 import { NovaError } from '../domain/nova-error.ts';
 import { compileContract } from '../runtime/output-contract.ts';
-import { pipelineDefinitionSchema, type PipelineDefinition, type PipelineDefinitionInput } from './pipeline-definition.ts';
+import {
+  pipelineDefinitionSchema,
+  type PipelineDefinition,
+  type PipelineDefinitionInput,
+} from './pipeline-definition.ts';
 import { findReferences } from './references.ts';
 
 export interface PipelineCheckOptions {
@@ -29,12 +39,19 @@ function checkSemantics(
 ): SourceProblem[] {
   const problems: SourceProblem[] = [];
   const problem = (path: readonly PropertyKey[], message: string): void => {
-    problems.push({ file, line: lineOf(path), field: path.map(String).join('.'), message, severity: 'error' });
+    problems.push({
+      file,
+      line: lineOf(path),
+      field: path.map(String).join('.'),
+      message,
+      severity: 'error',
+    });
   };
   const ids = pipeline.steps.map((step) => step.id);
   const positionOf = new Map<string, number>();
   pipeline.steps.forEach((step, index) => {
-    if (positionOf.has(step.id)) problem(['steps', index, 'id'], `step id "${step.id}" is used twice; ids must be unique`);
+    if (positionOf.has(step.id))
+      problem(['steps', index, 'id'], `step id "${step.id}" is used twice; ids must be unique`);
     else positionOf.set(step.id, index);
   });
   const unknownStep = (id: string): string => {
@@ -46,7 +63,10 @@ function checkSemantics(
     if (agent.includes('{{')) return;
     if (options.agents && !options.agents.has(agent)) {
       const suggestion = closestMatch(agent, [...options.agents]);
-      problem(path, `there is no agent "${agent}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; see nova agents list`);
+      problem(
+        path,
+        `there is no agent "${agent}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; see nova agents list`,
+      );
     }
   };
   const checkTool = (path: readonly PropertyKey[], tool: string): void => {
@@ -64,7 +84,12 @@ function checkSemantics(
     }
   };
   /** References in `value` (at `path`) may point only at steps above `index`. */
-  const checkReferences = (index: number, path: readonly PropertyKey[], value: unknown, insideMap: boolean): void => {
+  const checkReferences = (
+    index: number,
+    path: readonly PropertyKey[],
+    value: unknown,
+    insideMap: boolean,
+  ): void => {
     for (const reference of findReferences(value)) {
       if ('error' in reference) {
         problem(path, reference.error);
@@ -77,7 +102,10 @@ function checkSemantics(
         const position = positionOf.get(reference.stepId);
         if (position === undefined) problem(path, `{{${reference.text}}}: ${unknownStep(reference.stepId)}`);
         else if (position >= index) {
-          problem(path, `{{${reference.text}}}: step "${reference.stepId}" runs ${position === index ? 'as this step' : 'after this one'}; a step can only read steps above it`);
+          problem(
+            path,
+            `{{${reference.text}}}: step "${reference.stepId}" runs ${position === index ? 'as this step' : 'after this one'}; a step can only read steps above it`,
+          );
         }
       }
     }
@@ -86,7 +114,8 @@ function checkSemantics(
     for (const target of targets) {
       const position = positionOf.get(target);
       if (position === undefined) problem(path, unknownStep(target));
-      else if (position <= index) problem(path, `step "${target}" must come after the branch that chooses it`);
+      else if (position <= index)
+        problem(path, `step "${target}" must come after the branch that chooses it`);
     }
   };
   const checkEarlierStep = (index: number, path: readonly PropertyKey[], target: string): void => {
@@ -116,7 +145,8 @@ function checkSemantics(
         break;
       case 'branch':
         checkReferences(index, at('on'), step.on, false);
-        for (const [value, targets] of Object.entries(step.cases)) checkLaterSteps(index, at('cases', value), targets);
+        for (const [value, targets] of Object.entries(step.cases))
+          checkLaterSteps(index, at('cases', value), targets);
         checkLaterSteps(index, at('default'), step.default);
         break;
       case 'map':
@@ -141,7 +171,8 @@ function checkSemantics(
         break;
     }
   });
-  if (pipeline.result !== undefined && !positionOf.has(pipeline.result)) problem(['result'], unknownStep(pipeline.result));
+  if (pipeline.result !== undefined && !positionOf.has(pipeline.result))
+    problem(['result'], unknownStep(pipeline.result));
   return problems;
 }
 
@@ -149,7 +180,11 @@ function checkSemantics(
  * Parses `pipelines/<name>.yaml` (JSON works too). Pure: the caller reads the file. Every problem
  * names the file, the line and the field; a broken file yields problems, never an exception.
  */
-export function parsePipelineFile(text: string, file: string, options: PipelineCheckOptions = {}): ParsedPipelineFile {
+export function parsePipelineFile(
+  text: string,
+  file: string,
+  options: PipelineCheckOptions = {},
+): ParsedPipelineFile {
   const document: LocatedDocument = parseLocatedDocument(text);
   if (document.syntaxProblems.length > 0) {
     return {
@@ -172,7 +207,10 @@ export function parsePipelineFile(text: string, file: string, options: PipelineC
  * The TypeScript way to write a pipeline: the same checks as a file, failing with CONFIG_INVALID
  * naming the field.
  */
-export function definePipeline(definition: PipelineDefinitionInput, options: PipelineCheckOptions = {}): PipelineDefinition {
+export function definePipeline(
+  definition: PipelineDefinitionInput,
+  options: PipelineCheckOptions = {},
+): PipelineDefinition {
   const source = `pipeline ${definition.name}`;
   const noLines = { value: definition, syntaxProblems: [], lineOf: () => 0 } satisfies LocatedDocument;
   const parsed = pipelineDefinitionSchema.safeParse(definition);
@@ -180,9 +218,13 @@ export function definePipeline(definition: PipelineDefinitionInput, options: Pip
     ? checkSemantics(parsed.data, source, () => 0, options)
     : problemsFromZodIssues(source, noLines, parsed.error.issues);
   if (!parsed.success || problems.length > 0) {
-    throw new NovaError('CONFIG_INVALID', `${source} is invalid: ${problems.map((item) => `${item.field}: ${item.message}`).join('; ')}`, {
-      details: { problems: problems.map(formatProblem) },
-    });
+    throw new NovaError(
+      'CONFIG_INVALID',
+      `${source} is invalid: ${problems.map((item) => `${item.field}: ${item.message}`).join('; ')}`,
+      {
+        details: { problems: problems.map(formatProblem) },
+      },
+    );
   }
   return parsed.data;
 }

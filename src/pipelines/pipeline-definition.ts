@@ -53,7 +53,11 @@ export const approvalStepSchema = z
     /** What to show with the question, e.g. `{{steps.draft.output}}`. */
     show: z.unknown().optional(),
     /** An unanswered approval is denied after this many hours (default 72). */
-    expiresAfterHours: z.number().positive().max(24 * 365).default(72),
+    expiresAfterHours: z
+      .number()
+      .positive()
+      .max(24 * 365)
+      .default(72),
   })
   .strict();
 
@@ -128,7 +132,10 @@ export const pipelineDefinitionSchema = z
   .object({
     name: z
       .string()
-      .regex(/^[a-z][a-z0-9-]*$/, 'a pipeline name is lowercase letters, digits and "-", starting with a letter'),
+      .regex(
+        /^[a-z][a-z0-9-]*$/,
+        'a pipeline name is lowercase letters, digits and "-", starting with a letter',
+      ),
     description: z.string().min(1),
     /** JSON Schema of the pipeline input. */
     input: jsonSchema.default({ type: 'object' }),

@@ -29,8 +29,19 @@ export interface PipelineAgentRequest {
 }
 
 export type PipelineEvent =
-  | { readonly type: 'run-start'; readonly runId: string; readonly pipeline: string; readonly resumed: boolean }
-  | { readonly type: 'step-start'; readonly runId: string; readonly key: string; readonly kind: string; readonly attempt: number }
+  | {
+      readonly type: 'run-start';
+      readonly runId: string;
+      readonly pipeline: string;
+      readonly resumed: boolean;
+    }
+  | {
+      readonly type: 'step-start';
+      readonly runId: string;
+      readonly key: string;
+      readonly kind: string;
+      readonly attempt: number;
+    }
   | {
       readonly type: 'step-end';
       readonly runId: string;
@@ -39,8 +50,19 @@ export type PipelineEvent =
       readonly reused: boolean;
       readonly error?: { readonly code: string; readonly message: string };
     }
-  | { readonly type: 'waiting'; readonly runId: string; readonly key: string; readonly approvalId: string; readonly message: string }
-  | { readonly type: 'run-end'; readonly runId: string; readonly status: PipelineRun['status']; readonly error?: { code: string; message: string } };
+  | {
+      readonly type: 'waiting';
+      readonly runId: string;
+      readonly key: string;
+      readonly approvalId: string;
+      readonly message: string;
+    }
+  | {
+      readonly type: 'run-end';
+      readonly runId: string;
+      readonly status: PipelineRun['status'];
+      readonly error?: { code: string; message: string };
+    };
 
 export interface PipelineEngineDependencies {
   readonly store: PipelineStore;
@@ -53,7 +75,12 @@ export interface PipelineEngineDependencies {
   readonly listChildRuns: (runId: string) => Promise<Run[]>;
   readonly tools: { get(name: string): Tool | undefined };
   /** The tool context for a tool step: all registered projects, the named one as default. */
-  readonly toolContext: (request: { runId: string; pipeline: string; projectId?: string; signal: AbortSignal }) => ToolContext;
+  readonly toolContext: (request: {
+    runId: string;
+    pipeline: string;
+    projectId?: string;
+    signal: AbortSignal;
+  }) => ToolContext;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly owner: string;
@@ -88,13 +115,12 @@ function failure(error: unknown): { code: string; message: string } {
   return { code: nova.code, message: nova.message };
 }
 
-/** Thrown inside a step to stop the run in `waiting` (an approval is pending). */
-class Waiting {
+/** Thrown inside a step to stop the run in `waiting` (an approval is pending); not a failure. */
+class Waiting extends Error {
   readonly approvalId: string;
-  readonly message: string;
   constructor(approvalId: string, message: string) {
+    super(message);
     this.approvalId = approvalId;
-    this.message = message;
   }
 }
 
@@ -114,16 +140,25 @@ export class PipelineEngine {
   async start(
     definition: PipelineDefinition,
     input: unknown,
-    options: PipelineRunOptions & { forkOf?: PipelineRun['forkOf']; copySteps?: readonly PipelineStepRecord[] } = {},
+    options: PipelineRunOptions & {
+      forkOf?: PipelineRun['forkOf'];
+      copySteps?: readonly PipelineStepRecord[];
+    } = {},
   ): Promise<{ runId: string; done: Promise<PipelineRun> }> {
     // Defaults in the input schema are filled in, so `{{input.audience}}` works when it is left out.
     input = structuredClone(input);
     const validate = inputValidator.compile(definition.input);
     if (!validate(input)) {
-      const problems = (validate.errors ?? []).map((error) => `${error.instancePath || '(input)'} ${error.message ?? 'is invalid'}`);
-      throw new NovaError('BAD_REQUEST', `the input does not match pipeline ${definition.name}'s input schema: ${problems.join('; ')}`, {
-        details: { problems, schema: definition.input },
-      });
+      const problems = (validate.errors ?? []).map(
+        (error) => `${error.instancePath || '(input)'} ${error.message ?? 'is invalid'}`,
+      );
+      throw new NovaError(
+        'BAD_REQUEST',
+        `the input does not match pipeline ${definition.name}'s input schema: ${problems.join('; ')}`,
+        {
+          details: { problems, schema: definition.input },
+        },
+      );
     }
     const { store, clock, ids, owner } = this.#dependencies;
     const runId = ids.next('pipe');
@@ -138,21 +173,31 @@ export class PipelineEngine {
       startedAt: new Date(clock.now()).toISOString(),
       ...(options.forkOf ? { forkOf: options.forkOf } : {}),
     });
-    for (const step of options.copySteps ?? []) await store.putStep({ ...step, runId, reusedFrom: step.reusedFrom ?? step.runId });
+    for (const step of options.copySteps ?? [])
+      await store.putStep({ ...step, runId, reusedFrom: step.reusedFrom ?? step.runId });
     return { runId, done: this.#execute(runId, false, options) };
   }
 
   /** Continues an interrupted, waiting or failed run from where it stopped. */
-  async resume(runId: string, options: PipelineRunOptions = {}): Promise<{ runId: string; done: Promise<PipelineRun> }> {
+  async resume(
+    runId: string,
+    options: PipelineRunOptions = {},
+  ): Promise<{ runId: string; done: Promise<PipelineRun> }> {
     const { store, owner } = this.#dependencies;
     const run = await store.getRun(runId);
     if (!run) throw new NovaError('NOT_FOUND', `no pipeline run ${runId}; see nova pipelines runs`);
-    if (run.status === 'succeeded') throw new NovaError('CONFLICT', `pipeline run ${runId} already succeeded; nothing to resume`);
+    if (run.status === 'succeeded')
+      throw new NovaError('CONFLICT', `pipeline run ${runId} already succeeded; nothing to resume`);
     if (run.status === 'running') {
-      const marked = await store.markInterrupted(this.#dependencies.isOwnerAlive, new Date(this.#dependencies.clock.now()).toISOString());
-      if (!marked.includes(runId)) throw new NovaError('CONFLICT', `pipeline run ${runId} is running in another process (${run.owner})`);
+      const marked = await store.markInterrupted(
+        this.#dependencies.isOwnerAlive,
+        new Date(this.#dependencies.clock.now()).toISOString(),
+      );
+      if (!marked.includes(runId))
+        throw new NovaError('CONFLICT', `pipeline run ${runId} is running in another process (${run.owner})`);
     }
-    if (!(await store.claim(runId, owner))) throw new NovaError('CONFLICT', `pipeline run ${runId} was taken over by another process`);
+    if (!(await store.claim(runId, owner)))
+      throw new NovaError('CONFLICT', `pipeline run ${runId} was taken over by another process`);
     return { runId, done: this.#execute(runId, true, options) };
   }
 
@@ -160,7 +205,9 @@ export class PipelineEngine {
    * Marks runs of dead processes interrupted and resumes them, plus waiting runs whose approval
    * was decided or expired. Returns the ids it resumed.
    */
-  async recover(options: PipelineRunOptions = {}): Promise<Array<{ runId: string; done: Promise<PipelineRun> }>> {
+  async recover(
+    options: PipelineRunOptions = {},
+  ): Promise<Array<{ runId: string; done: Promise<PipelineRun> }>> {
     const { store, clock, isOwnerAlive } = this.#dependencies;
     await store.markInterrupted(isOwnerAlive, new Date(clock.now()).toISOString());
     const resumed: Array<{ runId: string; done: Promise<PipelineRun> }> = [];
@@ -174,10 +221,16 @@ export class PipelineEngine {
   }
 
   async #approvalSettled(runId: string): Promise<boolean> {
-    const waiting = (await this.#dependencies.store.listSteps(runId)).find((step) => step.status === 'waiting');
+    const waiting = (await this.#dependencies.store.listSteps(runId)).find(
+      (step) => step.status === 'waiting',
+    );
     if (!waiting?.approvalId) return true;
     const approval = await this.#dependencies.approvals.get(waiting.approvalId);
-    return approval === undefined || approval.decision !== undefined || Date.parse(approval.expiresAt) <= this.#dependencies.clock.now();
+    return (
+      approval === undefined ||
+      approval.decision !== undefined ||
+      Date.parse(approval.expiresAt) <= this.#dependencies.clock.now()
+    );
   }
 
   /** Records a person's decision on a pipeline approval and resumes the run waiting on it. */
@@ -212,7 +265,13 @@ export class PipelineEngine {
       }
     };
     emit({ type: 'run-start', runId, pipeline: run.pipeline, resumed });
-    const execution = new PipelineExecution(this.#dependencies, run, await store.listSteps(runId), emit, options.signal);
+    const execution = new PipelineExecution(
+      this.#dependencies,
+      run,
+      await store.listSteps(runId),
+      emit,
+      options.signal,
+    );
     let update: Parameters<PipelineStore['updateRun']>[1];
     try {
       const output = await execution.run();
@@ -280,7 +339,13 @@ class PipelineExecution {
       const record = this.#records.get(step.id);
       if (record?.status === 'succeeded') {
         this.#accept(step, record.output);
-        this.#emit({ type: 'step-end', runId: this.#run.id, key: step.id, status: 'succeeded', reused: true });
+        this.#emit({
+          type: 'step-end',
+          runId: this.#run.id,
+          key: step.id,
+          status: 'succeeded',
+          reused: true,
+        });
         last = step.id;
         continue;
       }
@@ -390,7 +455,13 @@ class PipelineExecution {
           endedAt: this.#now(),
         });
         await this.#recordLineage(step, result);
-        this.#emit({ type: 'step-end', runId: this.#run.id, key: step.id, status: 'succeeded', reused: false });
+        this.#emit({
+          type: 'step-end',
+          runId: this.#run.id,
+          key: step.id,
+          status: 'succeeded',
+          reused: false,
+        });
         return result.output;
       } catch (error) {
         if (error instanceof Waiting) {
@@ -412,9 +483,18 @@ class PipelineExecution {
           error: failure(nova),
           endedAt: this.#now(),
         });
-        this.#emit({ type: 'step-end', runId: this.#run.id, key: step.id, status: 'failed', reused: false, error: failure(nova) });
+        this.#emit({
+          type: 'step-end',
+          runId: this.#run.id,
+          key: step.id,
+          status: 'failed',
+          reused: false,
+          error: failure(nova),
+        });
         if (!transientCodes.has(nova.code) || tries > step.retries || this.#signal?.aborted) {
-          throw new NovaError(nova.code, `step "${step.id}" failed: ${nova.message}`, { details: { step: step.id, ...nova.details } });
+          throw new NovaError(nova.code, `step "${step.id}" failed: ${nova.message}`, {
+            details: { step: step.id, ...nova.details },
+          });
         }
         record = undefined;
         await this.#dependencies.clock.sleep(Math.min(30_000, 500 * 2 ** (attempt - 1)), this.#signal);
@@ -422,9 +502,13 @@ class PipelineExecution {
     }
   }
 
-  async #withTimeout<Result>(step: PipelineStep, work: (signal: AbortSignal) => Promise<Result>): Promise<Result> {
+  async #withTimeout<Result>(
+    step: PipelineStep,
+    work: (signal: AbortSignal) => Promise<Result>,
+  ): Promise<Result> {
     const controller = new AbortController();
-    const onAbort = (): void => controller.abort(new NovaError('CANCELLED', 'the pipeline run was cancelled'));
+    const onAbort = (): void =>
+      controller.abort(new NovaError('CANCELLED', 'the pipeline run was cancelled'));
     this.#signal?.addEventListener('abort', onAbort, { once: true });
     if (this.#signal?.aborted) onAbort();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -433,7 +517,10 @@ class PipelineExecution {
         ? undefined
         : new Promise<never>((_resolve, reject) => {
             timer = setTimeout(() => {
-              const error = new NovaError('TIMEOUT', `step "${step.id}" took longer than its ${step.timeoutSeconds}s timeout`);
+              const error = new NovaError(
+                'TIMEOUT',
+                `step "${step.id}" took longer than its ${step.timeoutSeconds}s timeout`,
+              );
               controller.abort(error);
               reject(error);
             }, step.timeoutSeconds! * 1000);
@@ -451,8 +538,12 @@ class PipelineExecution {
     if (!step.output || step.kind === 'agent') return;
     const validate = compileContract(step.output);
     if (validate(output)) return;
-    const problems = (validate.errors ?? []).map((error) => `${error.instancePath || '(output)'} ${error.message ?? 'is invalid'}`);
-    throw new NovaError('OUTPUT_INVALID', `the output breaks the step's contract: ${problems.join('; ')}`, { details: { problems } });
+    const problems = (validate.errors ?? []).map(
+      (error) => `${error.instancePath || '(output)'} ${error.message ?? 'is invalid'}`,
+    );
+    throw new NovaError('OUTPUT_INVALID', `the output breaks the step's contract: ${problems.join('; ')}`, {
+      details: { problems },
+    });
   }
 
   async #execute(
@@ -475,7 +566,9 @@ class PipelineExecution {
       case 'reviewer': {
         const reviewed = this.#definition.steps.find((candidate) => candidate.id === step.reviews)!;
         const reviewedTask =
-          reviewed.kind === 'agent' ? resolveText(reviewed.task, this.#scope()) : `${reviewed.kind} step ${reviewed.id}`;
+          reviewed.kind === 'agent'
+            ? resolveText(reviewed.task, this.#scope())
+            : `${reviewed.kind} step ${reviewed.id}`;
         const text = [
           `Review the output of the pipeline step "${reviewed.id}" against its task${reviewed.output ? ' and its output contract' : ''}.`,
           '',
@@ -488,12 +581,24 @@ class PipelineExecution {
           '',
           'Answer with JSON: {"verdict": "pass" | "fail", "issues": ["..."], "summary": "..."}; fail only for real problems.',
         ].join('\n');
-        const result = await this.#agent({ key: step.id, agent: step.agent, text, projectId: undefined, contract: reviewContract, signal, ...hooks });
+        const result = await this.#agent({
+          key: step.id,
+          agent: step.agent,
+          text,
+          projectId: undefined,
+          contract: reviewContract,
+          signal,
+          ...hooks,
+        });
         const verdict = result.output as { verdict: 'pass' | 'fail'; issues: string[] };
         if (verdict.verdict === 'fail' && step.onFail === 'stop') {
-          throw new NovaError('OUTPUT_INVALID', `the reviewer rejected step "${reviewed.id}": ${verdict.issues.join('; ') || 'no reason given'}`, {
-            details: { issues: verdict.issues },
-          });
+          throw new NovaError(
+            'OUTPUT_INVALID',
+            `the reviewer rejected step "${reviewed.id}": ${verdict.issues.join('; ') || 'no reason given'}`,
+            {
+              details: { issues: verdict.issues },
+            },
+          );
         }
         return { ...result, reads: [reviewed.id] };
       }
@@ -509,14 +614,30 @@ class PipelineExecution {
           if (!approval) throw new NovaError('NOT_FOUND', `approval ${hooks.approvalId} is missing`);
           let decision = approval.decision;
           if (!decision && Date.parse(approval.expiresAt) <= this.#dependencies.clock.now()) {
-            decision = { approved: false, by: 'expiry', at: this.#now(), reason: `nobody answered before ${approval.expiresAt}` };
+            decision = {
+              approved: false,
+              by: 'expiry',
+              at: this.#now(),
+              reason: `nobody answered before ${approval.expiresAt}`,
+            };
             await this.#dependencies.approvals.decide(approval.id, decision);
           }
           if (!decision) throw new Waiting(approval.id, approval.reason);
           if (!decision.approved) {
-            throw new NovaError('FORBIDDEN', `approval ${approval.id} was denied by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`);
+            throw new NovaError(
+              'FORBIDDEN',
+              `approval ${approval.id} was denied by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`,
+            );
           }
-          return { output: { approved: true, by: decision.by, at: decision.at, ...(decision.reason ? { reason: decision.reason } : {}) }, agentRuns: [] };
+          return {
+            output: {
+              approved: true,
+              by: decision.by,
+              at: decision.at,
+              ...(decision.reason ? { reason: decision.reason } : {}),
+            },
+            agentRuns: [],
+          };
         }
         const message = resolveText(step.message, this.#scope());
         const show = step.show === undefined ? undefined : resolveReferences(step.show, this.#scope());
@@ -536,13 +657,18 @@ class PipelineExecution {
       }
       case 'branch': {
         const value = resolveReferences(step.on, this.#scope());
-        const key = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+        const key =
+          typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : JSON.stringify(value);
         const chosenCase = Object.hasOwn(step.cases, key) ? key : undefined;
         const steps = chosenCase === undefined ? step.default : (step.cases[chosenCase] ?? []);
         return { input: { value }, output: { case: chosenCase ?? 'default', value, steps }, agentRuns: [] };
       }
       case 'join': {
-        const output = Object.fromEntries(step.from.filter((id) => this.#outputs.has(id)).map((id) => [id, this.#outputs.get(id)]));
+        const output = Object.fromEntries(
+          step.from.filter((id) => this.#outputs.has(id)).map((id) => [id, this.#outputs.get(id)]),
+        );
         return { output, agentRuns: [], reads: step.from.filter((id) => this.#outputs.has(id)) };
       }
       case 'map':
@@ -554,7 +680,10 @@ class PipelineExecution {
   async #map(step: MapStep, signal: AbortSignal): Promise<StepResult> {
     const items = resolveReferences(step.over, this.#scope());
     if (!Array.isArray(items)) {
-      throw new NovaError('BAD_REQUEST', `map step "${step.id}": ${step.over} is ${items === null ? 'null' : typeof items}, not a list`);
+      throw new NovaError(
+        'BAD_REQUEST',
+        `map step "${step.id}": ${step.over} is ${items === null ? 'null' : typeof items}, not a list`,
+      );
     }
     const outputs: unknown[] = new Array<unknown>(items.length);
     const agentRuns: Run[] = [];
@@ -604,17 +733,36 @@ class PipelineExecution {
           } else {
             const args = resolveReferences(step.do.args, scope);
             const projectId = step.do.project === undefined ? undefined : resolveText(step.do.project, scope);
-            result = { input: args, output: await this.#tool(step.do.tool, args, `${this.#run.id}/${key}`, projectId, signal), agentRuns: [] };
+            result = {
+              input: args,
+              output: await this.#tool(step.do.tool, args, `${this.#run.id}/${key}`, projectId, signal),
+              agentRuns: [],
+            };
           }
           outputs[index] = result.output;
-          await this.#put({ ...base, agentRunIds, status: 'succeeded', input: result.input ?? items[index], output: result.output, endedAt: this.#now() });
+          await this.#put({
+            ...base,
+            agentRunIds,
+            status: 'succeeded',
+            input: result.input ?? items[index],
+            output: result.output,
+            endedAt: this.#now(),
+          });
         } catch (error) {
-          await this.#put({ ...base, agentRunIds, status: 'failed', error: failure(error), endedAt: this.#now() });
+          await this.#put({
+            ...base,
+            agentRunIds,
+            status: 'failed',
+            error: failure(error),
+            endedAt: this.#now(),
+          });
           throw error;
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(step.concurrency, Math.max(1, items.length)) }, () => worker()));
+    await Promise.all(
+      Array.from({ length: Math.min(step.concurrency, Math.max(1, items.length)) }, () => worker()),
+    );
     return { input: { items: items.length }, output: outputs, agentRuns, elements: items.length };
   }
 
@@ -653,22 +801,39 @@ class PipelineExecution {
     });
     if (run.status !== 'succeeded' || !run.outcome) {
       const error = run.error ?? { code: 'INTERNAL', message: `agent run ${run.id} ended ${run.status}` };
-      throw new NovaError(error.code as NovaError['code'], `${request.agent} (run ${run.id}): ${error.message}`, { details: { agentRunId: run.id } });
+      throw new NovaError(
+        error.code as NovaError['code'],
+        `${request.agent} (run ${run.id}): ${error.message}`,
+        { details: { agentRunId: run.id } },
+      );
     }
     return { input: { task: request.text }, output: run.outcome.output, agentRuns: [run] };
   }
 
   /** Runs a tool step once: side-effecting tools go through the ledger under `key`. */
-  async #tool(name: string, args: unknown, key: string, projectId: string | undefined, signal: AbortSignal): Promise<unknown> {
+  async #tool(
+    name: string,
+    args: unknown,
+    key: string,
+    projectId: string | undefined,
+    signal: AbortSignal,
+  ): Promise<unknown> {
     const { tools, effects, toolContext, clock } = this.#dependencies;
     const tool = tools.get(name);
     if (!tool) throw new NovaError('NOT_FOUND', `there is no tool "${name}"`);
     const parsed = tool.inputSchema.safeParse(args);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`).join('; ');
+      const problems = parsed.error.issues
+        .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
+        .join('; ');
       throw new NovaError('BAD_REQUEST', `invalid arguments for ${name}: ${problems}`);
     }
-    const context = toolContext({ runId: this.#run.id, pipeline: this.#run.pipeline, ...(projectId ? { projectId } : {}), signal });
+    const context = toolContext({
+      runId: this.#run.id,
+      pipeline: this.#run.pipeline,
+      ...(projectId ? { projectId } : {}),
+      signal,
+    });
     const parse = (text: string): unknown => {
       try {
         return JSON.parse(text) as unknown;
@@ -676,8 +841,15 @@ class PipelineExecution {
         return text;
       }
     };
-    if (tool.effects.every((effect) => effect === 'read')) return parse(await tool.execute(parsed.data, context));
-    const existing = await effects.begin({ key, runId: this.#run.id, tool: name, input: args, startedAt: new Date(clock.now()).toISOString() });
+    if (tool.effects.every((effect) => effect === 'read'))
+      return parse(await tool.execute(parsed.data, context));
+    const existing = await effects.begin({
+      key,
+      runId: this.#run.id,
+      tool: name,
+      input: args,
+      startedAt: new Date(clock.now()).toISOString(),
+    });
     if (existing?.status === 'succeeded' && existing.output !== undefined) return parse(existing.output);
     if (existing?.status === 'failed') {
       // A failed attempt may be retried: the key gets a new suffix per attempt.
@@ -692,10 +864,18 @@ class PipelineExecution {
     }
     try {
       const output = await tool.execute(parsed.data, { ...context, idempotencyKey: key });
-      await effects.finish(key, { status: 'succeeded', output, endedAt: new Date(clock.now()).toISOString() });
+      await effects.finish(key, {
+        status: 'succeeded',
+        output,
+        endedAt: new Date(clock.now()).toISOString(),
+      });
       return parse(output);
     } catch (error) {
-      await effects.finish(key, { status: 'failed', output: toNovaError(error).message, endedAt: new Date(clock.now()).toISOString() });
+      await effects.finish(key, {
+        status: 'failed',
+        output: toNovaError(error).message,
+        endedAt: new Date(clock.now()).toISOString(),
+      });
       throw error;
     }
   }
@@ -717,7 +897,13 @@ class PipelineExecution {
     if (readsInput) edges.push({ rootId, from: `input:${rootId}`, to: node, relation: 'input', at });
     for (const id of reads) {
       if (this.#outputs.has(id) || step.kind === 'reviewer') {
-        edges.push({ rootId, from: `step:${rootId}/${id}`, to: node, relation: step.kind === 'reviewer' ? 'reviewed' : 'input', at });
+        edges.push({
+          rootId,
+          from: `step:${rootId}/${id}`,
+          to: node,
+          relation: step.kind === 'reviewer' ? 'reviewed' : 'input',
+          at,
+        });
       }
     }
     const runs = [...result.agentRuns];
@@ -729,13 +915,28 @@ class PipelineExecution {
       }
     }
     for (const run of runs) {
-      if (result.agentRuns.includes(run)) edges.push({ rootId, from: `run:${run.id}`, to: node, relation: 'produced', at });
+      if (result.agentRuns.includes(run))
+        edges.push({ rootId, from: `run:${run.id}`, to: node, relation: 'produced', at });
       const target = `run:${run.id}`;
       for (const assumption of run.outcome?.assumptions ?? []) {
-        edges.push({ rootId, from: `assumption:${assumption.id}`, to: target, relation: 'assumed', detail: { text: assumption.text, agent: run.agent }, at });
+        edges.push({
+          rootId,
+          from: `assumption:${assumption.id}`,
+          to: target,
+          relation: 'assumed',
+          detail: { text: assumption.text, agent: run.agent },
+          at,
+        });
       }
       for (const assumption of run.task.handoff?.assumptions ?? []) {
-        edges.push({ rootId, from: `assumption:${assumption.id}`, to: target, relation: 'assumed', detail: { text: assumption.text, agent: run.task.handoff?.fromAgent ?? '' }, at });
+        edges.push({
+          rootId,
+          from: `assumption:${assumption.id}`,
+          to: target,
+          relation: 'assumed',
+          detail: { text: assumption.text, agent: run.task.handoff?.fromAgent ?? '' },
+          at,
+        });
       }
       const items = new Map(run.context.items.map((item) => [item.id, item]));
       for (const id of run.outcome?.evidence ?? []) {

@@ -58,7 +58,8 @@ function splitPath(text: string): PathSegment[] | undefined {
 /** Parses one reference's inner text; a message says what would be right when it is wrong. */
 export function parseReference(text: string): Reference | { error: string } {
   const segments = splitPath(text);
-  const help = 'write {{input.<field>}}, {{steps.<step-id>.output}} (optionally .<field>), {{item}} or {{index}}';
+  const help =
+    'write {{input.<field>}}, {{steps.<step-id>.output}} (optionally .<field>), {{item}} or {{index}}';
   if (!segments || segments.length === 0) return { error: `"{{${text}}}" is not a reference; ${help}` };
   const [root, ...rest] = segments;
   if (root === 'input') return { text, root, path: rest };
@@ -101,26 +102,41 @@ function lookup(reference: Reference, scope: ReferenceScope): unknown {
   let value: unknown;
   if (reference.root === 'input') value = scope.input;
   else if (reference.root === 'item') {
-    if (scope.item === undefined) throw new NovaError('BAD_REQUEST', `${describe(reference)} is only defined inside a map step's "do"`);
+    if (scope.item === undefined)
+      throw new NovaError('BAD_REQUEST', `${describe(reference)} is only defined inside a map step's "do"`);
     value = scope.item;
   } else if (reference.root === 'index') {
-    if (scope.index === undefined) throw new NovaError('BAD_REQUEST', `${describe(reference)} is only defined inside a map step's "do"`);
+    if (scope.index === undefined)
+      throw new NovaError('BAD_REQUEST', `${describe(reference)} is only defined inside a map step's "do"`);
     return scope.index;
   } else {
     const stepId = reference.stepId ?? '';
     if (!scope.outputs.has(stepId)) {
-      throw new NovaError('BAD_REQUEST', `${describe(reference)}: step "${stepId}" has no output (it did not run)`);
+      throw new NovaError(
+        'BAD_REQUEST',
+        `${describe(reference)}: step "${stepId}" has no output (it did not run)`,
+      );
     }
     value = scope.outputs.get(stepId);
   }
   for (const [position, segment] of reference.path.entries()) {
     const container = value;
-    if (typeof segment === 'number' ? Array.isArray(container) : container !== null && typeof container === 'object' && !Array.isArray(container)) {
+    if (
+      typeof segment === 'number'
+        ? Array.isArray(container)
+        : container !== null && typeof container === 'object' && !Array.isArray(container)
+    ) {
       value = (container as Record<string | number, unknown>)[segment];
     } else value = undefined;
     if (value === undefined) {
-      const at = reference.path.slice(0, position + 1).map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('');
-      throw new NovaError('BAD_REQUEST', `${describe(reference)}: there is no ${at.replace(/^\./, '')} in the value it points to`);
+      const at = reference.path
+        .slice(0, position + 1)
+        .map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`))
+        .join('');
+      throw new NovaError(
+        'BAD_REQUEST',
+        `${describe(reference)}: there is no ${at.replace(/^\./, '')} in the value it points to`,
+      );
     }
   }
   return value;
@@ -147,7 +163,9 @@ export function resolveReferences(value: unknown, scope: ReferenceScope): unknow
   }
   if (Array.isArray(value)) return value.map((element) => resolveReferences(element, scope));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, element]) => [key, resolveReferences(element, scope)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, element]) => [key, resolveReferences(element, scope)]),
+    );
   }
   return value;
 }

@@ -19,6 +19,9 @@ export interface EffectRecord {
  */
 export interface EffectLedger {
   begin(record: Omit<EffectRecord, 'status' | 'output' | 'endedAt'>): Promise<EffectRecord | undefined>;
-  finish(key: string, completion: { status: 'succeeded' | 'failed'; output: string; endedAt: string }): Promise<void>;
+  finish(
+    key: string,
+    completion: { status: 'succeeded' | 'failed'; output: string; endedAt: string },
+  ): Promise<void>;
   get(key: string): Promise<EffectRecord | undefined>;
 }

@@ -1,6 +1,13 @@
 import type { PipelineDefinition, PipelineStepKind } from '../pipelines/pipeline-definition.ts';
 
-export const pipelineRunStatuses = ['running', 'waiting', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const pipelineRunStatuses = [
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'interrupted',
+] as const;
 export type PipelineRunStatus = (typeof pipelineRunStatuses)[number];
 
 /** One execution of a pipeline. The definition is stored with it, so a resume runs what started. */

@@ -379,3 +379,160 @@ describe('runAgent', () => {
     expect((await journal.getRun('run_2'))?.outcome).toBeUndefined();
   });
 });
+
+describe('runAgent replay and resume', () => {
+  /** An in-memory effect ledger with the contract's begin-once behaviour. */
+  function ledger() {
+    const records = new Map<
+      string,
+      {
+        key: string;
+        runId: string;
+        tool: string;
+        input: unknown;
+        status: 'started' | 'succeeded' | 'failed';
+        output?: string;
+        startedAt: string;
+      }
+    >();
+    return {
+      records,
+      async begin(record: { key: string; runId: string; tool: string; input: unknown; startedAt: string }) {
+        const existing = records.get(record.key);
+        if (existing) return existing;
+        records.set(record.key, { ...record, status: 'started' });
+        return undefined;
+      },
+      async finish(key: string, completion: { status: 'succeeded' | 'failed'; output: string }) {
+        const existing = records.get(key)!;
+        records.set(key, { ...existing, ...completion });
+      },
+      async get(key: string) {
+        return records.get(key);
+      },
+    };
+  }
+
+  it('resumes from recorded steps: finished model and tool calls are played back, the rest runs live', async () => {
+    const { journal, dependencies } = setup();
+    const effects = ledger();
+    const writer = agent({ effects: ['read', 'write'] });
+    const first = scriptedModel([
+      { toolCalls: [{ id: 'c1', name: 'notes_add', input: { text: 'remember this' } }] },
+      () => Promise.reject(new Error('the process died here')),
+    ]);
+    counter.executions = 0;
+    await runAgent(
+      { ...dependencies, effects },
+      { runId: 'run_1', task, agent: writer, model: first, projects: [] },
+    );
+    expect(counter.executions).toBe(1);
+    const recorded = (await journal.listSteps('run_1')).filter((step) => step.status === 'succeeded');
+    expect(recorded.map((step) => step.kind)).toEqual(['model-call', 'tool-call']);
+
+    const second = scriptedModel([{ text: 'Noted.' }]);
+    const divergences: unknown[] = [];
+    const run = await runAgent(
+      { ...dependencies, effects },
+      {
+        runId: 'run_2',
+        task,
+        agent: writer,
+        model: second,
+        projects: [],
+        replay: { steps: recorded, strict: false, onDivergence: (d) => divergences.push(d) },
+      },
+    );
+    expect(run.status).toBe('succeeded');
+    expect(run.outcome?.output).toBe('Noted.');
+    expect(second.requests).toHaveLength(1);
+    expect(counter.executions).toBe(1);
+    expect((await journal.listSteps('run_2')).map((step) => `${step.kind}:${step.status}`)).toEqual([
+      'model-call:succeeded',
+      'tool-call:succeeded',
+      'model-call:succeeded',
+    ]);
+    expect(divergences).toEqual([]);
+  });
+
+  it('does not repeat a side effect the ledger shows finished, even when the step record was lost', async () => {
+    const { dependencies } = setup();
+    const effects = ledger();
+    const writer = agent({ effects: ['read', 'write'] });
+    counter.executions = 0;
+    const turns = () =>
+      scriptedModel([
+        { toolCalls: [{ id: 'c1', name: 'notes_add', input: { text: 'once' } }] },
+        { text: 'done' },
+      ]);
+    await runAgent(
+      { ...dependencies, effects },
+      { runId: 'run_1', task, agent: writer, model: turns(), projects: [] },
+    );
+    await runAgent(
+      { ...dependencies, effects },
+      { runId: 'run_2', task, agent: writer, model: turns(), projects: [] },
+    );
+    expect(counter.executions).toBe(1);
+  });
+
+  it('stops rather than repeat a call of a tool that cannot take an idempotency key after a crash mid-call', async () => {
+    const { dependencies } = setup();
+    const effects = ledger();
+    const writer = agent({ effects: ['read', 'write'] });
+    const key = await (async () => {
+      const crashed = scriptedModel([
+        { toolCalls: [{ id: 'c1', name: 'notes_add', input: { text: 'x' } }] },
+        { text: 'done' },
+      ]);
+      await runAgent(
+        { ...dependencies, effects },
+        { runId: 'run_1', task, agent: writer, model: crashed, projects: [] },
+      );
+      return [...effects.records.keys()][0]!;
+    })();
+    effects.records.set(key, { ...effects.records.get(key)!, status: 'started' });
+    const again = scriptedModel([
+      { toolCalls: [{ id: 'c1', name: 'notes_add', input: { text: 'x' } }] },
+      { text: 'done' },
+    ]);
+    const run = await runAgent(
+      { ...dependencies, effects },
+      { runId: 'run_2', task, agent: writer, model: again, projects: [] },
+    );
+    expect(run.status).toBe('failed');
+    expect(run.error?.code).toBe('CONFLICT');
+    expect(run.error?.message).toMatch(
+      /may or may not have taken effect; notes_add cannot be repeated safely/,
+    );
+  });
+
+  it('in strict replay reports where a run asks for something else than it did', async () => {
+    const { journal, dependencies } = setup();
+    await runAgent(dependencies, {
+      runId: 'run_1',
+      task,
+      agent: agent(),
+      model: scriptedModel([
+        { toolCalls: [{ id: 'c1', name: 'notes_search', input: { query: 'a' } }] },
+        { text: 'ok' },
+      ]),
+      projects: [],
+    });
+    const steps = await journal.listSteps('run_1');
+    const divergences: Array<{ seq: number; reason: string }> = [];
+    const replayed = await runAgent(dependencies, {
+      runId: 'run_2',
+      task: { ...task, text: 'something else entirely' },
+      agent: agent(),
+      model: scriptedModel([]),
+      projects: [],
+      replay: { steps, strict: true, onDivergence: (d) => divergences.push(d) },
+    });
+    expect(replayed.status).toBe('failed');
+    expect(divergences[0]).toMatchObject({
+      seq: 1,
+      reason: 'the step was asked for something else than recorded',
+    });
+  });
+});

@@ -415,7 +415,10 @@ class AgentRun {
     const ledger = this.#dependencies.effects;
     if (!ledger || tool.effects.every((effect) => effect === 'read')) return tool.execute(input, context);
     // The call's position and content: a resumed run that takes another path never matches an old key.
-    const digest = createHash('sha256').update(JSON.stringify([tool.name, call.input])).digest('hex').slice(0, 16);
+    const digest = createHash('sha256')
+      .update(JSON.stringify([tool.name, call.input]))
+      .digest('hex')
+      .slice(0, 16);
     const key = `${this.#request.effectKeyPrefix ?? this.#request.task.id}:${this.#seq}:${digest}`;
     const existing = await ledger.begin({
       key,
@@ -425,17 +428,26 @@ class AgentRun {
       startedAt: new Date(this.#dependencies.clock.now()).toISOString(),
     });
     if (existing?.status === 'succeeded' && existing.output !== undefined) return existing.output;
-    if (existing?.status === 'failed') throw new NovaError('TOOL_ERROR', existing.output ?? 'the tool failed');
+    if (existing?.status === 'failed')
+      throw new NovaError('TOOL_ERROR', existing.output ?? 'the tool failed');
     if (existing && !tool.idempotent) {
-      throw new NovaError(
-        'CONFLICT',
-        `the ${tool.name} call ${key} started before a crash and may or may not have taken effect; ${tool.name} cannot be repeated safely, so Nova stops here. Check its effect, then run the task again`,
-        { details: { effectKey: key, tool: tool.name } },
+      // Not a tool error for the model to work around: the run ends here.
+      this.#stop(
+        new NovaError(
+          'CONFLICT',
+          `the ${tool.name} call ${key} started before a crash and may or may not have taken effect; ${tool.name} cannot be repeated safely, so Nova stops here. Check its effect, then run the task again`,
+          { details: { effectKey: key, tool: tool.name } },
+        ),
       );
+      this.#throwIfStopped();
     }
     try {
       const output = await tool.execute(input, { ...context, idempotencyKey: key });
-      await ledger.finish(key, { status: 'succeeded', output, endedAt: new Date(this.#dependencies.clock.now()).toISOString() });
+      await ledger.finish(key, {
+        status: 'succeeded',
+        output,
+        endedAt: new Date(this.#dependencies.clock.now()).toISOString(),
+      });
       return output;
     } catch (error) {
       if (!this.#stopReason) {
@@ -560,7 +572,8 @@ class AgentRun {
     const diverge = (reason: string): undefined => {
       plan.onDivergence?.({ seq, kind, name, reason });
       this.#replaying = undefined;
-      if (plan.strict) throw new NovaError('CONFLICT', `replay diverged at step ${seq} (${kind} ${name}): ${reason}`);
+      if (plan.strict)
+        throw new NovaError('CONFLICT', `replay diverged at step ${seq} (${kind} ${name}): ${reason}`);
       return undefined;
     };
     if (!recorded) {
@@ -582,11 +595,13 @@ class AgentRun {
       const { messages, tools } = value as { messages?: unknown; tools?: unknown };
       return JSON.stringify({ messages, tools });
     };
-    if (comparable(recorded.input) !== comparable(input)) return diverge('the step was asked for something else than recorded');
+    if (comparable(recorded.input) !== comparable(input))
+      return diverge('the step was asked for something else than recorded');
     if (
       kind === 'model-call' &&
       plan.strict &&
-      JSON.stringify((recorded.input as { system?: unknown }).system) !== JSON.stringify((input as { system?: unknown }).system)
+      JSON.stringify((recorded.input as { system?: unknown }).system) !==
+        JSON.stringify((input as { system?: unknown }).system)
     ) {
       // A changed system prompt (agent file edited since) is worth knowing, but the messages agree.
       plan.onDivergence?.({ seq, kind, name, reason: 'the system prompt differs from the recorded one' });

@@ -24,7 +24,12 @@ describe('extractOutcome', () => {
   });
 
   it('reads the same fields from a JSON answer, and cites context ids as evidence', () => {
-    const output = { total: 3, assumptions: ['amounts exclude VAT', { text: 'EUR only' }], openQuestions: [], confidence: '90%' };
+    const output = {
+      total: 3,
+      assumptions: ['amounts exclude VAT', { text: 'EUR only' }],
+      openQuestions: [],
+      confidence: '90%',
+    };
     const outcome = extractOutcome({ runId: 'r', text: 'see ctx_2', output, contextIds: ['ctx_1', 'ctx_2'] });
     expect(outcome.assumptions.map((item) => item.text)).toEqual(['amounts exclude VAT', 'EUR only']);
     expect(outcome.confidence).toBe(0.9);
@@ -32,7 +37,12 @@ describe('extractOutcome', () => {
   });
 
   it('finds nothing in a plain answer, and ignores out-of-range confidence', () => {
-    const outcome = extractOutcome({ runId: 'r', text: 'Hello! Confidence: 7', output: 'Hello!', contextIds: [] });
+    const outcome = extractOutcome({
+      runId: 'r',
+      text: 'Hello! Confidence: 7',
+      output: 'Hello!',
+      contextIds: [],
+    });
     expect(outcome).toMatchObject({ assumptions: [], openQuestions: [], evidence: [] });
     expect(outcome.confidence).toBeUndefined();
   });

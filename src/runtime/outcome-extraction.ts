@@ -14,7 +14,8 @@ import type { Assumption, Outcome } from '../domain/outcome.ts';
  * Each assumption gets an id (`<run>.a<n>`) so lineage, blame and refute can point at it.
  */
 
-const sectionHeading = /^\s*(?:#+\s*|\*\*)?(assumptions|open questions|confidence)\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(.*)$/i;
+const sectionHeading =
+  /^\s*(?:#+\s*|\*\*)?(assumptions|open questions|confidence)\s*(?:\*\*)?\s*:?\s*(?:\*\*)?\s*(.*)$/i;
 const bullet = /^\s*(?:[-*•]|\d+[.)])\s+(.*\S)\s*$/;
 
 function texts(value: unknown): string[] {
@@ -22,7 +23,11 @@ function texts(value: unknown): string[] {
   return value
     .map((element) => {
       if (typeof element === 'string') return element;
-      if (element !== null && typeof element === 'object' && typeof (element as { text?: unknown }).text === 'string') {
+      if (
+        element !== null &&
+        typeof element === 'object' &&
+        typeof (element as { text?: unknown }).text === 'string'
+      ) {
         return (element as { text: string }).text;
       }
       return undefined;
@@ -32,8 +37,13 @@ function texts(value: unknown): string[] {
 }
 
 function parseConfidence(value: unknown): number | undefined {
-  const number = typeof value === 'string' ? Number.parseFloat(value.replace('%', '')) / (value.includes('%') ? 100 : 1) : value;
-  return typeof number === 'number' && Number.isFinite(number) && number >= 0 && number <= 1 ? number : undefined;
+  const number =
+    typeof value === 'string'
+      ? Number.parseFloat(value.replace('%', '')) / (value.includes('%') ? 100 : 1)
+      : value;
+  return typeof number === 'number' && Number.isFinite(number) && number >= 0 && number <= 1
+    ? number
+    : undefined;
 }
 
 function fromText(text: string): { assumptions: string[]; openQuestions: string[]; confidence?: number } {

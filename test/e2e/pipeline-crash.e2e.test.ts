@@ -34,17 +34,26 @@ interface StepRow {
   output: string | null;
 }
 
-function readDb(dir: string): { runs: Array<{ id: string; status: string }>; steps: StepRow[]; notes: string[] } {
+function readDb(dir: string): {
+  runs: Array<{ id: string; status: string }>;
+  steps: StepRow[];
+  notes: string[];
+} {
   const file = path.join(dir, 'data/nova.db');
   if (!fs.existsSync(file)) return { runs: [], steps: [], notes: [] };
   const db = new DatabaseSync(file, { readOnly: true });
   try {
-    const hasRuns = db.prepare("SELECT name FROM sqlite_master WHERE name = 'pipeline_runs'").get() !== undefined;
+    const hasRuns =
+      db.prepare("SELECT name FROM sqlite_master WHERE name = 'pipeline_runs'").get() !== undefined;
     if (!hasRuns) return { runs: [], steps: [], notes: [] };
     return {
       runs: db.prepare('SELECT id, status FROM pipeline_runs').all() as Array<{ id: string; status: string }>,
-      steps: db.prepare('SELECT key, status, attempt, started_at, ended_at, output FROM pipeline_steps ORDER BY key').all() as unknown as StepRow[],
-      notes: (db.prepare('SELECT text FROM notes ORDER BY text').all() as Array<{ text: string }>).map((row) => row.text),
+      steps: db
+        .prepare('SELECT key, status, attempt, started_at, ended_at, output FROM pipeline_steps ORDER BY key')
+        .all() as unknown as StepRow[],
+      notes: (db.prepare('SELECT text FROM notes ORDER BY text').all() as Array<{ text: string }>).map(
+        (row) => row.text,
+      ),
     };
   } finally {
     db.close();
@@ -64,7 +73,10 @@ function workspace(): string {
 }
 
 function run(dir: string, args: string[], crashAfter?: number): Promise<CliResult> {
-  return runCli(args, { cwd: dir, env: crashAfter === undefined ? {} : { NOVA_FAULT_CRASH_AFTER_WRITES: String(crashAfter) } });
+  return runCli(args, {
+    cwd: dir,
+    env: crashAfter === undefined ? {} : { NOVA_FAULT_CRASH_AFTER_WRITES: String(crashAfter) },
+  });
 }
 
 interface KillPoint {
@@ -80,7 +92,9 @@ async function killAndResume(crashAfter: number): Promise<KillPoint> {
   const first = await run(dir, ['run', 'fault'], crashAfter);
   const killed = first.code === null;
   const afterKill = readDb(dir);
-  const finishedBefore = afterKill.steps.filter((step) => step.status === 'succeeded' || step.status === 'skipped');
+  const finishedBefore = afterKill.steps.filter(
+    (step) => step.status === 'succeeded' || step.status === 'skipped',
+  );
   const runId = afterKill.runs[0]?.id;
   if (killed) {
     let resumed: CliResult;
@@ -92,13 +106,19 @@ async function killAndResume(crashAfter: number): Promise<KillPoint> {
       if (resumed.code === null) resumed = await run(dir, ['runs', 'resume', runId]);
     }
     if (resumed.code !== 0) problems.push(`resume exited ${resumed.code}: ${resumed.stderr.slice(-400)}`);
-  } else if (first.code !== 0) problems.push(`uninterrupted run exited ${first.code}: ${first.stderr.slice(-400)}`);
+  } else if (first.code !== 0)
+    problems.push(`uninterrupted run exited ${first.code}: ${first.stderr.slice(-400)}`);
   const final = readDb(dir);
   if (final.runs.length !== 1) problems.push(`${final.runs.length} pipeline runs`);
   if (final.runs[0]?.status !== 'succeeded') problems.push(`run ended ${final.runs[0]?.status}`);
   for (const before of finishedBefore) {
     const after = final.steps.find((step) => step.key === before.key);
-    if (!after || after.started_at !== before.started_at || after.attempt !== before.attempt || after.output !== before.output) {
+    if (
+      !after ||
+      after.started_at !== before.started_at ||
+      after.attempt !== before.attempt ||
+      after.output !== before.output
+    ) {
       problems.push(`step ${before.key} finished before the kill but was run again`);
     }
   }
@@ -109,17 +129,23 @@ async function killAndResume(crashAfter: number): Promise<KillPoint> {
 }
 
 describe('pipelines survive kill -9 at any write (fault test)', () => {
-  it('completes every run after resume, re-runs no finished step and repeats no side effect, at 30+ kill points', { timeout: 600_000 }, async () => {
-    const results: KillPoint[] = [];
-    // Two at a time: the machine has two cores. Stop once a run gets through without being killed.
-    for (let crashAfter = 1; crashAfter < 400; crashAfter += 4) {
-      const batch = await Promise.all([killAndResume(crashAfter), killAndResume(crashAfter + 2)]);
-      results.push(...batch);
-      if (batch.some((result) => !result.killed)) break;
-    }
-    const killed = results.filter((result) => result.killed);
-    const failures = results.filter((result) => result.problems.length > 0);
-    expect(failures.map((result) => `after write ${result.crashAfter}: ${result.problems.join('; ')}`)).toEqual([]);
-    expect(killed.length).toBeGreaterThanOrEqual(30);
-  });
+  it(
+    'completes every run after resume, re-runs no finished step and repeats no side effect, at 30+ kill points',
+    { timeout: 600_000 },
+    async () => {
+      const results: KillPoint[] = [];
+      // Two at a time: the machine has two cores. Stop once a run gets through without being killed.
+      for (let crashAfter = 1; crashAfter < 400; crashAfter += 4) {
+        const batch = await Promise.all([killAndResume(crashAfter), killAndResume(crashAfter + 2)]);
+        results.push(...batch);
+        if (batch.some((result) => !result.killed)) break;
+      }
+      const killed = results.filter((result) => result.killed);
+      const failures = results.filter((result) => result.problems.length > 0);
+      expect(
+        failures.map((result) => `after write ${result.crashAfter}: ${result.problems.join('; ')}`),
+      ).toEqual([]);
+      expect(killed.length).toBeGreaterThanOrEqual(30);
+    },
+  );
 });

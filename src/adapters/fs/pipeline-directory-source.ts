@@ -17,12 +17,18 @@ export class PipelineDirectorySource implements PipelineSource {
   async load(check: { agents: ReadonlySet<string>; tools: ReadonlySet<string> }): Promise<PipelineLoad> {
     let entries: string[];
     try {
-      entries = (await fs.promises.readdir(this.location)).filter((entry) => /\.(ya?ml|json)$/.test(entry)).sort();
+      entries = (await fs.promises.readdir(this.location))
+        .filter((entry) => /\.(ya?ml|json)$/.test(entry))
+        .sort();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { pipelines: [], problems: [] };
-      throw new NovaError('CONFIG_INVALID', `cannot read the pipelines folder ${this.location}: ${(error as Error).message}`, {
-        details: { path: this.location },
-      });
+      throw new NovaError(
+        'CONFIG_INVALID',
+        `cannot read the pipelines folder ${this.location}: ${(error as Error).message}`,
+        {
+          details: { path: this.location },
+        },
+      );
     }
     const pipelines: PipelineDefinition[] = [];
     const problems: SourceProblem[] = [];

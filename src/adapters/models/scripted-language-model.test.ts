@@ -166,10 +166,15 @@ describe('ScriptedLanguageModel', () => {
 
 describe('ScriptedLanguageModel cases and resumed conversations', () => {
   const user = (text: string) => ({ role: 'user' as const, content: [{ type: 'text' as const, text }] });
-  const system = (agent: string) => ({ role: 'system' as const, content: `You are the Nova agent "${agent}" (X).` });
+  const system = (agent: string) => ({
+    role: 'system' as const,
+    content: `You are the Nova agent "${agent}" (X).`,
+  });
   const answer = { role: 'assistant' as const, content: [{ type: 'text' as const, text: 'earlier' }] };
   const call = (model: ScriptedLanguageModel, prompt: LanguageModelV3Prompt) =>
-    model.doGenerate({ prompt }).then((result) => result.content.map((part) => (part.type === 'text' ? part.text : '')).join(''));
+    model
+      .doGenerate({ prompt })
+      .then((result) => result.content.map((part) => (part.type === 'text' ? part.text : '')).join(''));
 
   it('plays the case matching the agent or the task text, else the main responses', async () => {
     const script = {
@@ -179,13 +184,19 @@ describe('ScriptedLanguageModel cases and resumed conversations', () => {
         { when: { contains: 'outline' }, responses: [{ text: 'outline' }] },
       ],
     };
-    expect(await call(new ScriptedLanguageModel(script), [system('writer'), user('draft it')])).toBe('writer 1');
-    expect(await call(new ScriptedLanguageModel(script), [system('researcher'), user('an outline')])).toBe('outline');
+    expect(await call(new ScriptedLanguageModel(script), [system('writer'), user('draft it')])).toBe(
+      'writer 1',
+    );
+    expect(await call(new ScriptedLanguageModel(script), [system('researcher'), user('an outline')])).toBe(
+      'outline',
+    );
     expect(await call(new ScriptedLanguageModel(script), [system('researcher'), user('hello')])).toBe('main');
   });
 
   it('starts after the answers a conversation already has, as a resumed run needs', async () => {
-    const model = new ScriptedLanguageModel({ responses: [{ text: 'one' }, { text: 'two' }, { text: 'three' }] });
+    const model = new ScriptedLanguageModel({
+      responses: [{ text: 'one' }, { text: 'two' }, { text: 'three' }],
+    });
     expect(await call(model, [user('go'), answer, user('more')])).toBe('two');
     expect(await call(model, [user('go'), answer, user('more'), answer, user('more')])).toBe('three');
   });

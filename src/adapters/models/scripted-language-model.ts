@@ -90,7 +90,9 @@ function textPieces(text: string): string[] {
 function promptText(message: LanguageModelV3Prompt[number] | undefined): string {
   if (!message) return '';
   if (typeof message.content === 'string') return message.content;
-  return message.content.map((part) => ('text' in part && typeof part.text === 'string' ? part.text : '')).join('');
+  return message.content
+    .map((part) => ('text' in part && typeof part.text === 'string' ? part.text : ''))
+    .join('');
 }
 
 /** The case of a script that matches this run (by agent and task text), or its main responses. */

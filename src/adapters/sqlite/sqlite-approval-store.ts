@@ -21,7 +21,9 @@ function fromRow(row: ApprovalRow): ApprovalRequest {
     reason: row.reason,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
-    ...(row.decision === null ? {} : { decision: JSON.parse(row.decision) as NonNullable<ApprovalRequest['decision']> }),
+    ...(row.decision === null
+      ? {}
+      : { decision: JSON.parse(row.decision) as NonNullable<ApprovalRequest['decision']> }),
   };
 }
 
@@ -61,16 +63,20 @@ export class SqliteApprovalStore implements ApprovalStore {
 
   async listPending(): Promise<ApprovalRequest[]> {
     const rows = storageCall('listing approval requests', () =>
-      this.#database.statement('SELECT * FROM approvals WHERE decision IS NULL ORDER BY created_at, id').all(),
+      this.#database
+        .statement('SELECT * FROM approvals WHERE decision IS NULL ORDER BY created_at, id')
+        .all(),
     ) as unknown as ApprovalRow[];
     return rows.map(fromRow);
   }
 
   async decide(id: string, decision: NonNullable<ApprovalRequest['decision']>): Promise<boolean> {
-    const changes = storageCall('recording an approval decision', () =>
-      this.#database
-        .statement('UPDATE approvals SET decision = ? WHERE id = ? AND decision IS NULL')
-        .run(JSON.stringify(decision), id).changes,
+    const changes = storageCall(
+      'recording an approval decision',
+      () =>
+        this.#database
+          .statement('UPDATE approvals SET decision = ? WHERE id = ? AND decision IS NULL')
+          .run(JSON.stringify(decision), id).changes,
     );
     return Number(changes) > 0;
   }

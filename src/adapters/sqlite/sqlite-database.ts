@@ -44,12 +44,15 @@ export class SqliteDatabase {
   }
 
   #countWrites(statement: StatementSync): void {
-    const run = statement.run.bind(statement) as (...parameters: unknown[]) => ReturnType<StatementSync['run']>;
-    statement.run = ((...parameters: unknown[]) => {
+    const run = statement.run.bind(statement) as (
+      ...parameters: unknown[]
+    ) => ReturnType<StatementSync['run']>;
+    statement.run = (...parameters: unknown[]) => {
       const result = run(...parameters);
-      if (this.#writesBeforeCrash !== undefined && --this.#writesBeforeCrash <= 0) process.kill(process.pid, 'SIGKILL');
+      if (this.#writesBeforeCrash !== undefined && --this.#writesBeforeCrash <= 0)
+        process.kill(process.pid, 'SIGKILL');
       return result;
-    }) as StatementSync['run'];
+    };
   }
 
   exec(sql: string): void {

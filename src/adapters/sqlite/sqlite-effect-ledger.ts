@@ -33,20 +33,32 @@ export class SqliteEffectLedger implements EffectLedger {
     this.#database = database;
   }
 
-  async begin(record: Omit<EffectRecord, 'status' | 'output' | 'endedAt'>): Promise<EffectRecord | undefined> {
+  async begin(
+    record: Omit<EffectRecord, 'status' | 'output' | 'endedAt'>,
+  ): Promise<EffectRecord | undefined> {
     return storageCall('recording a side effect', () => {
       const inserted = this.#database
         .statement(
           "INSERT INTO effects (key, run_id, tool, input, status, started_at) VALUES (?, ?, ?, ?, 'started', ?) ON CONFLICT (key) DO NOTHING",
         )
-        .run(record.key, record.runId, record.tool, JSON.stringify(record.input ?? null), record.startedAt).changes;
+        .run(
+          record.key,
+          record.runId,
+          record.tool,
+          JSON.stringify(record.input ?? null),
+          record.startedAt,
+        ).changes;
       if (Number(inserted) > 0) return undefined;
-      const row = this.#database.statement('SELECT * FROM effects WHERE key = ?').get(record.key) as EffectRow | undefined;
+      const row = this.#database.statement('SELECT * FROM effects WHERE key = ?').get(record.key) as
+        EffectRow | undefined;
       return row ? fromRow(row) : undefined;
     });
   }
 
-  async finish(key: string, completion: { status: 'succeeded' | 'failed'; output: string; endedAt: string }): Promise<void> {
+  async finish(
+    key: string,
+    completion: { status: 'succeeded' | 'failed'; output: string; endedAt: string },
+  ): Promise<void> {
     storageCall('recording a side effect', () =>
       this.#database
         .statement('UPDATE effects SET status = ?, output = ?, ended_at = ? WHERE key = ?')

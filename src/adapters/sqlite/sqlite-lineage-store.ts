@@ -26,7 +26,14 @@ export class SqliteLineageStore implements LineageStore {
           'INSERT INTO lineage_edges (root_id, from_node, to_node, relation, detail, at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
         );
         for (const edge of edges) {
-          insert.run(edge.rootId, edge.from, edge.to, edge.relation, edge.detail ? JSON.stringify(edge.detail) : null, edge.at);
+          insert.run(
+            edge.rootId,
+            edge.from,
+            edge.to,
+            edge.relation,
+            edge.detail ? JSON.stringify(edge.detail) : null,
+            edge.at,
+          );
         }
       }),
     );
@@ -34,7 +41,9 @@ export class SqliteLineageStore implements LineageStore {
 
   async listEdges(rootId: string): Promise<LineageEdge[]> {
     const rows = storageCall('reading lineage', () =>
-      this.#database.statement('SELECT * FROM lineage_edges WHERE root_id = ? ORDER BY at, from_node, to_node').all(rootId),
+      this.#database
+        .statement('SELECT * FROM lineage_edges WHERE root_id = ? ORDER BY at, from_node, to_node')
+        .all(rootId),
     ) as unknown as EdgeRow[];
     return rows.map((row) => ({
       rootId: row.root_id,
@@ -58,6 +67,12 @@ export class SqliteLineageStore implements LineageStore {
     const rows = storageCall('reading refutations', () =>
       this.#database.statement('SELECT * FROM refutations WHERE root_id = ? ORDER BY at, id').all(rootId),
     ) as Array<{ id: string; root_id: string; assumption_id: string; reason: string; at: string }>;
-    return rows.map((row) => ({ id: row.id, rootId: row.root_id, assumptionId: row.assumption_id, reason: row.reason, at: row.at }));
+    return rows.map((row) => ({
+      id: row.id,
+      rootId: row.root_id,
+      assumptionId: row.assumption_id,
+      reason: row.reason,
+      at: row.at,
+    }));
   }
 }

@@ -59,7 +59,9 @@ function fromRunRow(row: RunRow): PipelineRun {
     ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
     ...(row.output === null ? {} : { output: JSON.parse(row.output) as unknown }),
     ...(row.error === null ? {} : { error: JSON.parse(row.error) as NonNullable<PipelineRun['error']> }),
-    ...(row.fork_of === null ? {} : { forkOf: JSON.parse(row.fork_of) as NonNullable<PipelineRun['forkOf']> }),
+    ...(row.fork_of === null
+      ? {}
+      : { forkOf: JSON.parse(row.fork_of) as NonNullable<PipelineRun['forkOf']> }),
   };
 }
 
@@ -73,7 +75,9 @@ function fromStepRow(row: StepRow): PipelineStepRecord {
     attempt: row.attempt,
     ...(row.input === null ? {} : { input: JSON.parse(row.input) as unknown }),
     ...(row.output === null ? {} : { output: JSON.parse(row.output) as unknown }),
-    ...(row.error === null ? {} : { error: JSON.parse(row.error) as NonNullable<PipelineStepRecord['error']> }),
+    ...(row.error === null
+      ? {}
+      : { error: JSON.parse(row.error) as NonNullable<PipelineStepRecord['error']> }),
     agentRunIds: JSON.parse(row.agent_run_ids) as string[],
     ...(row.approval_id === null ? {} : { approvalId: row.approval_id }),
     ...(row.reused_from === null ? {} : { reusedFrom: row.reused_from }),
@@ -115,10 +119,13 @@ export class SqlitePipelineStore implements PipelineStore {
   }
 
   async updateRun(runId: string, update: PipelineRunUpdate): Promise<void> {
-    const changes = storageCall('updating a pipeline run', () =>
-      this.#database
-        .statement('UPDATE pipeline_runs SET status = ?, ended_at = ?, output = ?, error = ? WHERE id = ?')
-        .run(update.status, update.endedAt ?? null, toJson(update.output), toJson(update.error), runId).changes,
+    const changes = storageCall(
+      'updating a pipeline run',
+      () =>
+        this.#database
+          .statement('UPDATE pipeline_runs SET status = ?, ended_at = ?, output = ?, error = ? WHERE id = ?')
+          .run(update.status, update.endedAt ?? null, toJson(update.output), toJson(update.error), runId)
+          .changes,
     );
     if (Number(changes) === 0) throw new NovaError('NOT_FOUND', `no pipeline run ${runId}`);
   }
@@ -135,27 +142,35 @@ export class SqlitePipelineStore implements PipelineStore {
     const rows = storageCall('listing pipeline runs', () =>
       filter.status
         ? this.#database
-            .statement('SELECT * FROM pipeline_runs WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?')
+            .statement(
+              'SELECT * FROM pipeline_runs WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?',
+            )
             .all(filter.status, limit)
-        : this.#database.statement('SELECT * FROM pipeline_runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit),
+        : this.#database
+            .statement('SELECT * FROM pipeline_runs ORDER BY started_at DESC, id DESC LIMIT ?')
+            .all(limit),
     ) as unknown as RunRow[];
     return rows.map(fromRunRow);
   }
 
   async claim(runId: string, owner: string): Promise<boolean> {
-    const changes = storageCall('claiming a pipeline run', () =>
-      this.#database
-        .statement(
-          "UPDATE pipeline_runs SET status = 'running', owner = ?, ended_at = NULL, error = NULL WHERE id = ? AND status IN ('interrupted', 'waiting', 'failed', 'cancelled')",
-        )
-        .run(owner, runId).changes,
+    const changes = storageCall(
+      'claiming a pipeline run',
+      () =>
+        this.#database
+          .statement(
+            "UPDATE pipeline_runs SET status = 'running', owner = ?, ended_at = NULL, error = NULL WHERE id = ? AND status IN ('interrupted', 'waiting', 'failed', 'cancelled')",
+          )
+          .run(owner, runId).changes,
     );
     return Number(changes) > 0;
   }
 
   async markInterrupted(isOwnerAlive: (owner: string) => boolean, at: string): Promise<string[]> {
     const running = storageCall('finding running pipeline runs', () =>
-      this.#database.statement("SELECT id, owner FROM pipeline_runs WHERE status = 'running' ORDER BY started_at").all(),
+      this.#database
+        .statement("SELECT id, owner FROM pipeline_runs WHERE status = 'running' ORDER BY started_at")
+        .all(),
     ) as Array<{ id: string; owner: string }>;
     const orphaned = running.filter((run) => !isOwnerAlive(run.owner));
     if (orphaned.length === 0) return [];

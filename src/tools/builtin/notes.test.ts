@@ -8,7 +8,9 @@ class InMemoryNoteStore implements NoteStore {
   readonly notes: Note[] = [];
 
   async add(note: Note): Promise<Note> {
-    const existing = this.notes.find((stored) => note.idempotencyKey !== undefined && stored.idempotencyKey === note.idempotencyKey);
+    const existing = this.notes.find(
+      (stored) => note.idempotencyKey !== undefined && stored.idempotencyKey === note.idempotencyKey,
+    );
     if (existing) return existing;
     this.notes.push(note);
     return note;

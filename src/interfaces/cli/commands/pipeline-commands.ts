@@ -29,7 +29,10 @@ function readInput(value: string | undefined, cwd: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new NovaError('BAD_REQUEST', `--input is not JSON (${(error as Error).message}); give JSON like '{"topic": "..."}' or @file.json`);
+    throw new NovaError(
+      'BAD_REQUEST',
+      `--input is not JSON (${(error as Error).message}); give JSON like '{"topic": "..."}' or @file.json`,
+    );
   }
 }
 
@@ -57,7 +60,9 @@ function report(context: CommandContext, run: PipelineRun, json: boolean): void 
     const output = run.output;
     context.io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
   } else if (run.status === 'waiting') {
-    context.io.writeError(`nova: pipeline run ${run.id} is waiting for an approval; see nova approvals list\n`);
+    context.io.writeError(
+      `nova: pipeline run ${run.id} is waiting for an approval; see nova approvals list\n`,
+    );
   } else {
     context.io.writeError(`nova: pipeline run ${run.id} ${run.status}: ${run.error?.message ?? ''}\n`);
   }
@@ -89,24 +94,32 @@ export function formatPipelineRun(view: PipelineRunView): string {
         `${step.status}${step.suspect ? ' SUSPECT' : ''}${step.reusedFrom ? ' (reused)' : ''}`,
         String(step.attempt),
         step.agentRunIds.join(' ') || '-',
-        shorten(step.error ? `${step.error.code}: ${step.error.message}` : JSON.stringify(step.output ?? null), 70),
+        shorten(
+          step.error ? `${step.error.code}: ${step.error.message}` : JSON.stringify(step.output ?? null),
+          70,
+        ),
       ]),
     ]),
   ];
-  for (const refutation of refutations) lines.push('', `refuted ${refutation.assumptionId}: ${refutation.reason} (${refutation.at})`);
+  for (const refutation of refutations)
+    lines.push('', `refuted ${refutation.assumptionId}: ${refutation.reason} (${refutation.at})`);
   return lines.join('\n');
 }
 
 export function formatBlame(root: BlameNode): string {
   const lines: string[] = [];
   const label = (node: BlameNode): string => {
-    const detail = node.detail ?? {};
+    const raw = node.detail ?? {};
+    const field = (name: string, fallback: string): string => {
+      const value = raw[name];
+      return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+    };
     const [kind, ...rest] = node.node.split(':');
     const id = rest.join(':');
     let text = `${kind} ${id}`;
-    if (kind === 'assumption') text = `assumption ${id} "${String(detail.text ?? '')}" (by ${String(detail.agent ?? '?')})`;
+    if (kind === 'assumption') text = `assumption ${id} "${field('text', '')}" (by ${field('agent', '?')})`;
     if (kind === 'context') {
-      text = `context ${id} ${String(detail.sourceUri ?? '')} observed ${String(detail.observedAt ?? '?')}${detail.stale ? ' STALE when used' : ''}`;
+      text = `context ${id} ${field('sourceUri', '')} observed ${field('observedAt', '?')}${raw.stale === true ? ' STALE when used' : ''}`;
     }
     if (kind === 'step') text = `step ${id.split('/').slice(1).join('/')}`;
     return [
@@ -134,7 +147,9 @@ export function pipelineCommands(context: CommandContext): Command[] {
       const input = readInput(options.input, context.io.cwd);
       const nova = await context.openNova();
       try {
-        const started = await nova.pipelines.run(name, input, { onEvent: onProgress(context, options.json === true) });
+        const started = await nova.pipelines.run(name, input, {
+          onEvent: onProgress(context, options.json === true),
+        });
         report(context, await started.done, options.json === true);
       } finally {
         await nova.close();
@@ -182,8 +197,11 @@ export function pipelineCommands(context: CommandContext): Command[] {
       try {
         const { pipelines: list, problems } = await nova.pipelines.list();
         for (const problem of problems) context.io.writeOut(`${formatProblem(problem)}\n`);
-        context.io.writeOut(`${list.length} pipeline${list.length === 1 ? '' : 's'} valid, ${problems.length} problem${problems.length === 1 ? '' : 's'} (${nova.pipelines.location})\n`);
-        if (problems.some((problem) => problem.severity === 'error')) context.setExitCode(exitCodeFor('CONFIG_INVALID'));
+        context.io.writeOut(
+          `${list.length} pipeline${list.length === 1 ? '' : 's'} valid, ${problems.length} problem${problems.length === 1 ? '' : 's'} (${nova.pipelines.location})\n`,
+        );
+        if (problems.some((problem) => problem.severity === 'error'))
+          context.setExitCode(exitCodeFor('CONFIG_INVALID'));
       } finally {
         await nova.close();
       }
@@ -201,7 +219,9 @@ export function pipelineCommands(context: CommandContext): Command[] {
           return;
         }
         if (list.length === 0) {
-          context.io.writeOut('No pipeline runs yet. Try: nova pipelines list, then nova run <pipeline> --input \'{...}\'\n');
+          context.io.writeOut(
+            "No pipeline runs yet. Try: nova pipelines list, then nova run <pipeline> --input '{...}'\n",
+          );
           return;
         }
         context.io.writeOut(
@@ -240,7 +260,8 @@ export function pipelineCommands(context: CommandContext): Command[] {
     });
 
   const decide = (approved: boolean) => async (id: string, options: { reason?: string; json?: boolean }) => {
-    if (!approved && !options.reason) throw new NovaError('BAD_REQUEST', 'say why: nova deny <id> --reason "..."');
+    if (!approved && !options.reason)
+      throw new NovaError('BAD_REQUEST', 'say why: nova deny <id> --reason "..."');
     const nova = await context.openNova();
     try {
       const resumed = await nova.pipelines.decide(
@@ -319,7 +340,11 @@ export function pipelineCommands(context: CommandContext): Command[] {
     .action(async (runId: string, options: { from: string; set: string[]; json?: boolean }) => {
       const sets = options.set.map((assignment) => {
         const at = assignment.indexOf('=');
-        if (at <= 0) throw new NovaError('BAD_REQUEST', `--set ${assignment}: write path=value, e.g. --set input.topic="ERP cloud"`);
+        if (at <= 0)
+          throw new NovaError(
+            'BAD_REQUEST',
+            `--set ${assignment}: write path=value, e.g. --set input.topic="ERP cloud"`,
+          );
         const raw = assignment.slice(at + 1);
         let value: unknown = raw;
         try {
@@ -331,18 +356,71 @@ export function pipelineCommands(context: CommandContext): Command[] {
       });
       const nova = await context.openNova();
       try {
-        const started = await nova.pipelines.fork(runId, options.from, sets, { onEvent: onProgress(context, options.json === true) });
+        const started = await nova.pipelines.fork(runId, options.from, sets, {
+          onEvent: onProgress(context, options.json === true),
+        });
         report(context, await started.done, options.json === true);
       } finally {
         await nova.close();
       }
     });
 
-  return [run, pipelines, approvals, approve, deny, blame, refute, fork];
+  const replay = new Command('replay')
+    .description(
+      're-execute a run from its journal (no model calls, no side effects) and report any divergence',
+    )
+    .argument('<run>', 'agent run (run_…) or pipeline run (pipe_…) id')
+    .option('--json', 'print JSON')
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const nova = await context.openNova();
+      try {
+        if (runId.startsWith('pipe_')) {
+          const report = await nova.pipelines.replay(runId);
+          if (options.json) context.io.writeOut(`${JSON.stringify(report, null, 2)}\n`);
+          else {
+            for (const step of report.steps) {
+              context.io.writeOut(`${step.divergences.length === 0 ? '=' : '≠'} ${step.key}\n`);
+              for (const divergence of step.divergences) context.io.writeOut(`    ${divergence}\n`);
+            }
+            context.io.writeOut(
+              report.diverged
+                ? 'The replay diverged from the recording.\n'
+                : 'The replay matches the recording.\n',
+            );
+          }
+          if (report.diverged) context.setExitCode(exitCodeFor('CONFLICT'));
+          return;
+        }
+        const report = await nova.app.replayRun(runId);
+        if (options.json) context.io.writeOut(`${JSON.stringify(report, null, 2)}\n`);
+        else {
+          for (const divergence of report.divergences) {
+            context.io.writeOut(
+              `≠ step ${divergence.seq} (${divergence.kind} ${divergence.name}): ${divergence.reason}\n`,
+            );
+          }
+          context.io.writeOut(
+            report.divergences.length === 0 && report.sameOutcome
+              ? `The replay of ${runId} matches the recording (${report.replayedStatus}).\n`
+              : `The replay of ${runId} diverged from the recording.\n`,
+          );
+        }
+        if (report.divergences.length > 0 || !report.sameOutcome)
+          context.setExitCode(exitCodeFor('CONFLICT'));
+      } finally {
+        await nova.close();
+      }
+    });
+
+  return [run, pipelines, approvals, approve, deny, blame, refute, fork, replay];
 }
 
 /** `nova runs resume <id>` for a pipeline run. */
-export async function resumePipelineRun(context: CommandContext, runId: string, json: boolean): Promise<void> {
+export async function resumePipelineRun(
+  context: CommandContext,
+  runId: string,
+  json: boolean,
+): Promise<void> {
   const nova = await context.openNova();
   try {
     const resumed = await nova.pipelines.resume(runId, { onEvent: onProgress(context, json) });

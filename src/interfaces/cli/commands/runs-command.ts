@@ -74,7 +74,9 @@ export function runsCommands(context: CommandContext): Command {
         const nova = await context.openNova();
         try {
           const view = await nova.pipelines.getRun(id);
-          context.io.writeOut(options.json ? `${JSON.stringify(view, null, 2)}\n` : `${formatPipelineRun(view)}\n`);
+          context.io.writeOut(
+            options.json ? `${JSON.stringify(view, null, 2)}\n` : `${formatPipelineRun(view)}\n`,
+          );
         } finally {
           await nova.close();
         }

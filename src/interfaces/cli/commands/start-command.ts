@@ -38,7 +38,9 @@ export function startCommand(context: CommandContext): Command {
         },
       });
       if (resumed.length > 0) {
-        io.writeError(`resuming ${resumed.length} pipeline run(s): ${resumed.map((item) => item.runId).join(', ')}\n`);
+        io.writeError(
+          `resuming ${resumed.length} pipeline run(s): ${resumed.map((item) => item.runId).join(', ')}\n`,
+        );
       }
       await new Promise<void>((resolve) => {
         const stop = (): void => {
