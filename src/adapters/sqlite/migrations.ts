@@ -120,6 +120,7 @@ export const migrations: readonly Migration[] = [
         ended_at TEXT,
         PRIMARY KEY (run_id, key)
       ) STRICT, WITHOUT ROWID;
+      CREATE INDEX pipeline_steps_position ON pipeline_steps (run_id, position);
       CREATE TABLE effects (
         key TEXT PRIMARY KEY,
         run_id TEXT NOT NULL,

@@ -189,7 +189,7 @@ export class SqlitePipelineStore implements PipelineStore {
       this.#database
         .statement(
           `INSERT INTO pipeline_steps (run_id, key, position, step_id, kind, status, attempt, input, output, error, agent_run_ids, approval_id, reused_from, started_at, ended_at)
-           VALUES (?, ?, (SELECT COUNT(*) FROM pipeline_steps WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM pipeline_steps WHERE run_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (run_id, key) DO UPDATE SET status = excluded.status, attempt = excluded.attempt, input = excluded.input,
              output = excluded.output, error = excluded.error, agent_run_ids = excluded.agent_run_ids,
              approval_id = excluded.approval_id, reused_from = excluded.reused_from, started_at = excluded.started_at, ended_at = excluded.ended_at`,
