@@ -12,6 +12,7 @@ import type { IdGenerator } from '../ports/id-generator.ts';
 import type { RunEventBus } from '../ports/run-event-bus.ts';
 import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
 import type { EffectLedger } from '../ports/effect-ledger.ts';
+import type { ApprovalStore } from '../ports/approval-store.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
@@ -58,6 +59,12 @@ export interface NovaAppDependencies {
   readonly effects?: EffectLedger;
   /** A throwaway journal for replays, which must not add runs to the real one. */
   readonly scratchJournal?: () => RunJournal;
+  /** Where a tainted run's writes, outside calls and commands wait for approval. */
+  readonly approvals?: {
+    readonly store: ApprovalStore;
+    readonly expiresAfterMs: number;
+    readonly newId: () => string;
+  };
 }
 
 export interface ReplayReport {
@@ -141,6 +148,7 @@ export class NovaApp {
       ...(parent ? { parentTaskId: parent.task.id } : {}),
       createdAt: new Date(clock.now()).toISOString(),
       handoff,
+      ...(delegation.taint().length > 0 ? { taint: delegation.taint() } : {}),
     };
     const childProjects = projects.forAgent(agent);
     const handedOver = await this.#handedOverContext(handoff.contextItemIds, parent, childProjects, model.id);
@@ -163,6 +171,7 @@ export class NovaApp {
       },
     );
     const steps = (await this.#dependencies.journal.listSteps(run.id)).length;
+    if (run.outcome?.tainted) delegation.absorbTaint(run.outcome.tainted);
     return { run, steps };
   }
 
@@ -453,6 +462,7 @@ export class NovaApp {
         ...prepared.task.constraints,
         ...(request.outputContract ? { outputContract: request.outputContract } : {}),
       },
+      ...(request.taint && request.taint.length > 0 ? { taint: request.taint } : {}),
     };
     return this.#runPrepared(
       { ...prepared, runId: request.runId, task },
@@ -477,10 +487,10 @@ export class NovaApp {
     const old = await journal.getRun(runId);
     if (!old)
       throw new NovaError('NOT_FOUND', `no run with id "${runId}"; \`nova runs list\` shows recent runs`);
-    if (old.status !== 'interrupted') {
+    if (old.status !== 'interrupted' && old.status !== 'waiting') {
       throw new NovaError(
         'CONFLICT',
-        `run ${runId} is ${old.status}; only an interrupted run can be resumed (ask again for a new run)`,
+        `run ${runId} is ${old.status}; only an interrupted run or one waiting for an approval can be resumed (ask again for a new run)`,
       );
     }
     if (old.parentRunId !== undefined) {

@@ -17,6 +17,7 @@ import type { PipelineDefinition } from '../pipelines/pipeline-definition.ts';
 import type { PipelineEngine, PipelineRunOptions } from '../pipelines/pipeline-engine.ts';
 import { resolveText } from '../pipelines/references.ts';
 import type { ReplayReport } from './nova-app.ts';
+import type { Run } from '../domain/run.ts';
 
 export interface PipelineServiceDependencies {
   readonly source: PipelineSource;
@@ -28,6 +29,8 @@ export interface PipelineServiceDependencies {
   readonly names: () => { agents: ReadonlySet<string>; tools: ReadonlySet<string> };
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Continues an agent run that waited for an approval (or was interrupted). */
+  readonly resumeAgentRun: (runId: string) => Promise<Run>;
   /** Strict replay of one agent run from its journal. */
   readonly replayAgentRun: (runId: string) => Promise<ReplayReport>;
 }
@@ -134,8 +137,12 @@ export class PipelineService {
     approvalId: string,
     decision: { approved: boolean; by: string; reason?: string },
     options: PipelineRunOptions = {},
-  ): Promise<{ runId: string; done: Promise<PipelineRun> } | undefined> {
-    return this.#dependencies.engine.decide(approvalId, decision, options);
+  ): Promise<{ runId: string; done: Promise<PipelineRun> } | { agentRun: Promise<Run> } | undefined> {
+    const approval = await this.#dependencies.approvals.get(approvalId);
+    const resumed = await this.#dependencies.engine.decide(approvalId, decision, options);
+    if (resumed || !approval?.runId.startsWith('run_')) return resumed;
+    // An approval asked for by a run outside any pipeline: that run continues.
+    return { agentRun: this.#dependencies.resumeAgentRun(approval.runId) };
   }
 
   /** Walks back from a step's output (default: the run's result) to what produced it. */

@@ -10,6 +10,7 @@ export interface ProjectEntry {
   readonly root: string;
   readonly docs: readonly string[];
   readonly tags: readonly string[];
+  readonly trust?: 'trusted' | 'untrusted';
 }
 
 /** The owner's projects from the config; agents see only those their policy allows. */
@@ -56,7 +57,14 @@ export class ProjectRegistry {
       } catch {
         // A missing root stays as configured; file tools then report it as not found.
       }
-      return { id, name: project.name, root, docs: project.docs, tags: project.tags };
+      return {
+        id,
+        name: project.name,
+        root,
+        docs: project.docs,
+        tags: project.tags,
+        trust: project.trust ?? 'trusted',
+      };
     });
   }
 

@@ -72,6 +72,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const owner = createProcessOwner();
     const projects = new ProjectRegistry(config.projects);
     const effects = new SqliteEffectLedger(database);
+    const approvals = new SqliteApprovalStore(database);
     const notes = new SqliteNoteStore(database);
     const tools = new ToolRegistry();
     for (const tool of createBuiltinTools({ notes, ids, clock })) tools.register(tool);
@@ -97,6 +98,11 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       contextTokenBudget: config.contextTokenBudget,
       effects,
       scratchJournal: () => new InMemoryRunJournal(),
+      approvals: {
+        store: approvals,
+        expiresAfterMs: config.approvalExpiryHours * 3_600_000,
+        newId: () => ids.next('appr'),
+      },
       routing: {
         modelTieBreak: config.routing.modelTieBreak,
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
@@ -118,7 +124,6 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     });
     await app.recoverInterrupted();
     const pipelineStore = new SqlitePipelineStore(database);
-    const approvals = new SqliteApprovalStore(database);
     const lineage = new SqliteLineageStore(database);
     const pipelineSignal = new AbortController();
     const engine = new PipelineEngine({
@@ -155,6 +160,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       clock,
       ids,
       replayAgentRun: (runId) => app.replayRun(runId),
+      resumeAgentRun: (runId) => app.resumeRun(runId),
     });
     return {
       config,

@@ -29,6 +29,7 @@ export interface NovaConfig {
   readonly routing: RoutingConfig;
   readonly reuseWindowSeconds: number;
   readonly contextTokenBudget: number;
+  readonly approvalExpiryHours: number;
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -151,6 +152,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     routing: file.routing,
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
+    approvalExpiryHours: file.approvals.expiresAfterHours,
   };
 }
 

@@ -46,6 +46,11 @@ export const projectConfigSchema = z
     /** Doc folders or files, relative to the root. */
     docs: z.array(z.string()).default([]),
     tags: z.array(z.string()).default([]),
+    /**
+     * `untrusted` for folders holding other people's content (client documents, e-mail exports):
+     * what agents read there taints their run, so writes and outside calls then need approval.
+     */
+    trust: z.enum(['trusted', 'untrusted']).default('trusted'),
   })
   .strict();
 
@@ -116,6 +121,17 @@ export const novaConfigSchema = z
     routing: routingConfigSchema.default(routingConfigSchema.parse({})),
     reuse: reuseConfigSchema.default(reuseConfigSchema.parse({})),
     context: contextConfigSchema.default(contextConfigSchema.parse({})),
+    /** Approvals (of a tainted run's actions): unanswered ones count as denied after this many hours. */
+    approvals: z
+      .object({
+        expiresAfterHours: z
+          .number()
+          .positive()
+          .max(24 * 365)
+          .default(72),
+      })
+      .strict()
+      .default({ expiresAfterHours: 72 }),
   })
   .strict();
 

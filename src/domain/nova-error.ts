@@ -16,6 +16,7 @@ export const novaErrorCodes = [
   'TOOL_ERROR', // a tool failed in a way that ends the run
   'BUDGET_EXCEEDED', // steps, tokens or wall time ran out
   'OUTPUT_INVALID', // an agent's answer kept breaking its output contract
+  'APPROVAL_REQUIRED', // the run stopped at an action that waits for a person's approval
   'CANCELLED',
   'TIMEOUT',
   'STORAGE_ERROR', // the journal or another store failed

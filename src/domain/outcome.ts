@@ -14,6 +14,8 @@ export interface Outcome {
   /** 0..1, as stated by the agent or derived by the runtime; undefined when unknown. */
   readonly confidence?: number;
   readonly openQuestions: readonly string[];
+  /** Untrusted sources the run read (web pages, other people's documents, …); absent when none. */
+  readonly tainted?: readonly string[];
 }
 
 export function textOutcome(text: string): Outcome {

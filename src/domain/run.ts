@@ -5,9 +5,10 @@ import type { TokenUsage } from './usage.ts';
 
 /**
  * `interrupted`: the process that owned the run died while it was running; nothing is lost,
- * the journal holds every step up to the crash.
+ * the journal holds every step up to the crash. `waiting`: the run stopped at an action that
+ * needs a person's approval (its error names the approval); approving resumes it.
  */
-export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted'] as const;
+export const runStatuses = ['running', 'succeeded', 'failed', 'cancelled', 'interrupted', 'waiting'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 export function isTerminal(status: RunStatus): boolean {
@@ -17,6 +18,8 @@ export function isTerminal(status: RunStatus): boolean {
 export interface RunError {
   readonly code: string;
   readonly message: string;
+  /** For a waiting run: the approval it waits for. */
+  readonly approvalId?: string;
 }
 
 /** One execution of one agent on one task. Delegation creates child runs. */

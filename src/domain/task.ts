@@ -31,6 +31,8 @@ export interface Task {
   readonly createdAt: string;
   /** How the agent was chosen, when the router chose it. */
   readonly routing?: RoutingDecision;
+  /** Untrusted sources behind the task itself (a tainted parent run or upstream pipeline step). */
+  readonly taint?: readonly string[];
   /** The envelope this task arrived in when another agent delegated it. */
   readonly handoff?: Handoff;
 }

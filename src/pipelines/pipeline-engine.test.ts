@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNova, type Nova } from '../composition/create-nova.ts';
 import type { ModelScript } from '../adapters/models/model-script.ts';
+import type { PipelineRun } from '../ports/pipeline-store.ts';
 
 /** Nova over a temp folder with the given pipeline files and one script for every agent. */
 async function novaWith(
@@ -205,7 +206,7 @@ describe('PipelineEngine', () => {
       by: 'owner',
       reason: 'not now',
     });
-    const denied = await resumed!.done;
+    const denied = await (resumed as { done: Promise<PipelineRun> }).done;
     expect(denied.status).toBe('failed');
     expect(denied.error).toMatchObject({ code: 'FORBIDDEN' });
     expect(denied.error?.message).toContain('denied by owner: not now');

@@ -26,6 +26,8 @@ export interface PipelineAgentRequest {
   /** An interrupted earlier run of this step whose recorded steps are played back first. */
   readonly resumeFrom?: string;
   readonly pipelineRunId: string;
+  /** Untrusted sources behind the outputs this step reads. */
+  readonly taint?: readonly string[];
 }
 
 export type PipelineEvent =
@@ -249,7 +251,14 @@ export class PipelineEngine {
       ...(decision.reason === undefined ? {} : { reason: decision.reason }),
     });
     if (!recorded) throw new NovaError('CONFLICT', `approval ${approvalId} was already decided`);
-    const run = await store.getRun(approval.runId);
+    // The approval belongs to a pipeline run, or to an agent run of one of its steps.
+    let pipelineRunId = approval.runId;
+    const agentRun = await this.#dependencies.getAgentRun(approval.runId);
+    if (agentRun) {
+      if (agentRun.task.requester.kind !== 'pipeline') return undefined;
+      pipelineRunId = agentRun.task.requester.pipelineRunId;
+    }
+    const run = await store.getRun(pipelineRunId);
     if (run?.status !== 'waiting') return undefined;
     return this.resume(run.id, options);
   }
@@ -305,6 +314,8 @@ class PipelineExecution {
   readonly #outputs = new Map<string, unknown>();
   /** Steps a branch did not choose. */
   readonly #skipped = new Set<string>();
+  /** Untrusted sources behind each finished step's output. */
+  readonly #taint = new Map<string, Set<string>>();
 
   constructor(
     dependencies: PipelineEngineDependencies,
@@ -339,6 +350,7 @@ class PipelineExecution {
       const record = this.#records.get(step.id);
       if (record?.status === 'succeeded') {
         this.#accept(step, record.output);
+        await this.#restoreTaint(step.id);
         this.#emit({
           type: 'step-end',
           runId: this.#run.id,
@@ -369,10 +381,70 @@ class PipelineExecution {
       }
       const output = await this.#runStep(step, record);
       this.#accept(step, output);
+      await this.#restoreTaint(step.id);
       last = step.id;
     }
     const resultStep = this.#definition.result ?? last;
     return resultStep === undefined ? null : (this.#outputs.get(resultStep) ?? null);
+  }
+
+  /**
+   * Untrusted sources behind a finished step: those its agent runs read (the runs record them)
+   * and untrusted tool output. Steps that read it inherit them.
+   */
+  async #restoreTaint(stepId: string): Promise<void> {
+    const sources = new Set<string>();
+    for (const record of this.#records.values()) {
+      if (record.stepId !== stepId || record.status !== 'succeeded') continue;
+      const runId = record.agentRunIds.at(-1);
+      if (runId)
+        for (const source of (await this.#dependencies.getAgentRun(runId))?.outcome?.tainted ?? [])
+          sources.add(source);
+      const tool = record.kind === 'tool' ? this.#toolOf(stepId) : undefined;
+      if (
+        tool &&
+        (tool.trustOf
+          ? tool.trustOf(record.input, this.#toolContextFor(undefined, new AbortController().signal))
+          : tool.effects.includes('external')
+            ? 'untrusted'
+            : 'trusted') === 'untrusted'
+      ) {
+        sources.add(`tool ${tool.name} in step ${record.key}`);
+      }
+    }
+    if (sources.size > 0) this.#taint.set(stepId, sources);
+  }
+
+  #toolOf(stepId: string): Tool | undefined {
+    const step = this.#definition.steps.find((candidate) => candidate.id === stepId);
+    const name =
+      step?.kind === 'tool'
+        ? step.tool
+        : step?.kind === 'map' && step.do.kind === 'tool'
+          ? step.do.tool
+          : undefined;
+    return name === undefined ? undefined : this.#dependencies.tools.get(name);
+  }
+
+  #toolContextFor(projectId: string | undefined, signal: AbortSignal): ToolContext {
+    return this.#dependencies.toolContext({
+      runId: this.#run.id,
+      pipeline: this.#run.pipeline,
+      ...(projectId ? { projectId } : {}),
+      signal,
+    });
+  }
+
+  /** Untrusted sources behind the steps `step` reads. */
+  #taintFor(step: PipelineStep): string[] {
+    const sources = new Set<string>();
+    const reads = new Set<string>();
+    for (const reference of findReferences(step))
+      if (!('error' in reference) && reference.stepId) reads.add(reference.stepId);
+    if (step.kind === 'reviewer') reads.add(step.reviews);
+    if (step.kind === 'join') for (const id of step.from) reads.add(id);
+    for (const id of reads) for (const source of this.#taint.get(id) ?? []) sources.add(source);
+    return [...sources];
   }
 
   /** Takes a finished step's output into scope; a branch's output also decides what is skipped. */
@@ -432,7 +504,8 @@ class PipelineExecution {
       try {
         const result = await this.#withTimeout(step, (signal) =>
           this.#execute(step, signal, {
-            interrupted: record?.status === 'started' ? agentRunIds.at(-1) : undefined,
+            interrupted:
+              record?.status === 'started' || record?.status === 'waiting' ? agentRunIds.at(-1) : undefined,
             addAgentRun: async (id) => {
               agentRunIds = [...agentRunIds, id];
               await this.#put({ ...started, agentRunIds });
@@ -465,6 +538,8 @@ class PipelineExecution {
         return result.output;
       } catch (error) {
         if (error instanceof Waiting) {
+          approvalId = error.approvalId;
+          await this.#put({ ...started, agentRunIds, status: 'waiting', approvalId });
           this.#emit({
             type: 'waiting',
             runId: this.#run.id,
@@ -561,7 +636,16 @@ class PipelineExecution {
         const text = resolveText(step.task, this.#scope());
         const projectId = step.project === undefined ? undefined : resolveText(step.project, this.#scope());
         const agent = resolveText(step.agent, this.#scope());
-        return this.#agent({ key: step.id, agent, text, projectId, contract: step.output, signal, ...hooks });
+        return this.#agent({
+          key: step.id,
+          agent,
+          text,
+          projectId,
+          contract: step.output,
+          signal,
+          taint: this.#taintFor(step),
+          ...hooks,
+        });
       }
       case 'reviewer': {
         const reviewed = this.#definition.steps.find((candidate) => candidate.id === step.reviews)!;
@@ -582,6 +666,7 @@ class PipelineExecution {
           'Answer with JSON: {"verdict": "pass" | "fail", "issues": ["..."], "summary": "..."}; fail only for real problems.',
         ].join('\n');
         const result = await this.#agent({
+          taint: this.#taintFor(step),
           key: step.id,
           agent: step.agent,
           text,
@@ -717,6 +802,7 @@ class PipelineExecution {
             const text = resolveText(step.do.task, scope);
             const projectId = step.do.project === undefined ? undefined : resolveText(step.do.project, scope);
             result = await this.#agent({
+              taint: this.#taintFor(step),
               key,
               agent: resolveText(step.do.agent, scope),
               text,
@@ -775,8 +861,17 @@ class PipelineExecution {
     signal: AbortSignal;
     interrupted: string | undefined;
     addAgentRun: (id: string) => Promise<void>;
+    approvalId?: string | undefined;
+    taint: readonly string[];
   }): Promise<StepResult> {
-    const { getAgentRun, runAgent, ids } = this.#dependencies;
+    const { getAgentRun, runAgent, ids, approvals, clock } = this.#dependencies;
+    if (request.approvalId) {
+      // The step stopped at an action that needs approval: go on only once it is decided (or expired).
+      const approval = await approvals.get(request.approvalId);
+      if (approval && !approval.decision && Date.parse(approval.expiresAt) > clock.now()) {
+        throw new Waiting(approval.id, approval.reason);
+      }
+    }
     let resumeFrom: string | undefined;
     if (request.interrupted) {
       const previous = await getAgentRun(request.interrupted);
@@ -796,9 +891,14 @@ class PipelineExecution {
       ...(request.contract ? { outputContract: request.contract } : {}),
       signal: request.signal,
       effectKeyPrefix: `${this.#run.id}/${request.key}`,
+      ...(request.taint.length > 0 ? { taint: request.taint } : {}),
       ...(resumeFrom ? { resumeFrom } : {}),
       pipelineRunId: this.#run.id,
     });
+    if (run.status === 'waiting' && run.error?.approvalId) {
+      const approval = await approvals.get(run.error.approvalId);
+      throw new Waiting(run.error.approvalId, approval?.reason ?? run.error.message);
+    }
     if (run.status !== 'succeeded' || !run.outcome) {
       const error = run.error ?? { code: 'INTERNAL', message: `agent run ${run.id} ended ${run.status}` };
       throw new NovaError(

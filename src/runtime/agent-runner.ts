@@ -20,6 +20,7 @@ import type {
 } from '../ports/chat-model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { EffectLedger } from '../ports/effect-ledger.ts';
+import type { ApprovalStore } from '../ports/approval-store.ts';
 import type { RunJournal } from '../ports/run-journal.ts';
 import type { DelegationContext, ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
 import { checkAgainstContract } from './output-contract.ts';
@@ -42,6 +43,15 @@ export interface AgentRunnerDependencies {
   readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
   /** Records side-effecting tool calls by idempotency key so a resumed run never repeats one. */
   readonly effects?: EffectLedger;
+  /**
+   * Where actions of a tainted run wait for a person. Without it such actions are refused.
+   * `expiresAfterMs`: an unanswered request counts as denied after this long.
+   */
+  readonly approvals?: {
+    readonly store: ApprovalStore;
+    readonly expiresAfterMs: number;
+    readonly newId: () => string;
+  };
 }
 
 /** Where a replayed or resumed run's recorded steps disagree with what the runtime now does. */
@@ -123,6 +133,8 @@ class AgentRun {
   #consecutiveToolErrors = 0;
   #contractRetries = 0;
   #stopReason: NovaError | undefined;
+  /** Untrusted sources read so far: from the task, the context pack and tool results. */
+  readonly #taint: string[] = [];
   /** Recorded steps by seq while the replay still agrees with this run. */
   #replaying: Map<number, Step> | undefined;
 
@@ -142,6 +154,14 @@ class AgentRun {
       );
     this.#startedAtMs = dependencies.clock.now();
     if (request.replay) this.#replaying = new Map(request.replay.steps.map((step) => [step.seq, step]));
+    for (const source of request.task.taint ?? []) this.#addTaint(source);
+    for (const item of request.context?.items ?? []) {
+      if (item.provenance.trust === 'untrusted') this.#addTaint(item.provenance.sourceUri);
+    }
+  }
+
+  #addTaint(source: string): void {
+    if (!this.#taint.includes(source)) this.#taint.push(source);
   }
 
   async execute(): Promise<Run> {
@@ -176,7 +196,14 @@ class AgentRun {
       cleanup();
     }
 
-    const status = outcome ? 'succeeded' : failure?.code === 'CANCELLED' ? 'cancelled' : 'failed';
+    const status = outcome
+      ? 'succeeded'
+      : failure?.code === 'CANCELLED'
+        ? 'cancelled'
+        : failure?.code === 'APPROVAL_REQUIRED'
+          ? 'waiting'
+          : 'failed';
+    if (outcome && this.#taint.length > 0) outcome = { ...outcome, tainted: [...this.#taint] };
     const error: RunError | undefined = failure
       ? { code: failure.code, message: failure.message }
       : undefined;
@@ -381,9 +408,12 @@ class AgentRun {
       signal: this.#abort.signal,
       delegation: this.#delegationContext(),
     };
+    const gate = await this.#approvalGate(tool, call);
+    if (gate !== undefined) return fail(gate);
     try {
       const output = await this.#executeOnce(tool, parsed.data, context, call);
       this.#throwIfStopped();
+      this.#noteTrust(tool, call.name, call.input);
       this.#consecutiveToolErrors = 0;
       const text =
         output.length > maxToolOutputChars
@@ -407,6 +437,72 @@ class AgentRun {
   }
 
   /**
+   * Taint gate: once untrusted content is in the run, an action with a write, external or exec
+   * effect needs a person's approval. Returns a refusal for the model, or undefined to go ahead;
+   * with no decision yet the run stops, waiting, with the request recorded.
+   */
+  async #approvalGate(tool: Tool, call: ModelToolCall): Promise<string | undefined> {
+    if (this.#taint.length === 0 || tool.effects.every((effect) => effect === 'read')) return undefined;
+    const gated = tool.effects.filter((effect) => effect !== 'read');
+    const approvals = this.#dependencies.approvals;
+    if (!approvals) {
+      return `${tool.name} (${gated.join(', ')}) is refused: this run has read untrusted content (${this.#taint.join('; ')}) and no approvals are available here`;
+    }
+    const key = this.#effectKey(tool, call);
+    const now = this.#dependencies.clock.now();
+    let request = await approvals.store.findByKey(key);
+    if (request && !request.decision && Date.parse(request.expiresAt) <= now) {
+      const expired = {
+        approved: false,
+        by: 'expiry',
+        at: new Date(now).toISOString(),
+        reason: `nobody answered before ${request.expiresAt}`,
+      };
+      await approvals.store.decide(request.id, expired);
+      request = { ...request, decision: expired };
+    }
+    if (request?.decision?.approved) return undefined;
+    if (request?.decision) {
+      return `the owner did not approve ${tool.name}: ${request.decision.by}${request.decision.reason ? ` (${request.decision.reason})` : ''}. Do not try it another way; report what you would have done`;
+    }
+    if (!request) {
+      request = {
+        id: approvals.newId(),
+        runId: this.#request.runId,
+        agent: this.#request.agent.name,
+        tool: tool.name,
+        input: call.input,
+        key,
+        sources: [...this.#taint],
+        reason: `${tool.name} would ${gated.map((effect) => effectWords[effect]).join(' and ')}, and this run has read untrusted content`,
+        createdAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + approvals.expiresAfterMs).toISOString(),
+      };
+      await approvals.store.create(request);
+    }
+    this.#stop(
+      new NovaError(
+        'APPROVAL_REQUIRED',
+        `${tool.name} waits for approval ${request.id}: ${request.reason} (${this.#taint.join('; ')})`,
+        {
+          details: { approvalId: request.id, tool: tool.name, sources: this.#taint },
+        },
+      ),
+    );
+    this.#throwIfStopped();
+    return undefined;
+  }
+
+  /** The idempotency key of a call: its position and content, so a resumed run that takes another path never matches an old key. */
+  #effectKey(tool: Tool, call: ModelToolCall): string {
+    const digest = createHash('sha256')
+      .update(JSON.stringify([tool.name, call.input]))
+      .digest('hex')
+      .slice(0, 16);
+    return `${this.#request.effectKeyPrefix ?? this.#request.task.id}:${this.#seq}:${digest}`;
+  }
+
+  /**
    * Runs a tool; a tool with side effects runs at most once per idempotency key. A call the ledger
    * shows finished is answered from the ledger; one that started and never finished (the process
    * died) is repeated only by tools that honour the key, and otherwise ends the run.
@@ -414,12 +510,7 @@ class AgentRun {
   async #executeOnce(tool: Tool, input: unknown, context: ToolContext, call: ModelToolCall): Promise<string> {
     const ledger = this.#dependencies.effects;
     if (!ledger || tool.effects.every((effect) => effect === 'read')) return tool.execute(input, context);
-    // The call's position and content: a resumed run that takes another path never matches an old key.
-    const digest = createHash('sha256')
-      .update(JSON.stringify([tool.name, call.input]))
-      .digest('hex')
-      .slice(0, 16);
-    const key = `${this.#request.effectKeyPrefix ?? this.#request.task.id}:${this.#seq}:${digest}`;
+    const key = this.#effectKey(tool, call);
     const existing = await ledger.begin({
       key,
       runId: this.#request.runId,
@@ -461,6 +552,30 @@ class AgentRun {
     }
   }
 
+  /** Taints the run when what a tool call returned cannot be trusted (live or played back). */
+  #noteTrust(tool: Tool | undefined, name: string, input: unknown): void {
+    let trust: 'trusted' | 'untrusted' = 'untrusted';
+    if (tool) {
+      const parsed = tool.inputSchema.safeParse(input);
+      const { agent, projects, task, runId } = this.#request;
+      const context: ToolContext = {
+        runId,
+        agent: agent.name,
+        projects,
+        ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
+        signal: this.#abort.signal,
+      };
+      trust = !parsed.success
+        ? 'trusted'
+        : tool.trustOf
+          ? tool.trustOf(parsed.data, context)
+          : tool.effects.includes('external')
+            ? 'untrusted'
+            : 'trusted';
+    }
+    if (trust === 'untrusted') this.#addTaint(`tool ${name} ${shortJson(input)}`);
+  }
+
   #delegationContext(): DelegationContext {
     const { runId, rootRunId, depth, chain, agent } = this.#request;
     return {
@@ -479,6 +594,10 @@ class AgentRun {
       charge: (usage, steps) => {
         this.#usage = addUsage(this.#usage, usage);
         this.#childSteps += steps;
+      },
+      taint: () => [...this.#taint],
+      absorbTaint: (sources) => {
+        for (const source of sources) this.#addTaint(source);
       },
     };
   }
@@ -587,6 +706,11 @@ class AgentRun {
       if (plan.strict) return diverge('the recorded step never finished');
       return undefined;
     }
+    if (recorded.status === 'failed' && recorded.output === undefined && !plan.strict) {
+      // The run stopped here (an approval, a cancellation, a model failure): a resume tries again live.
+      this.#replaying = undefined;
+      return undefined;
+    }
     if (recorded.kind !== kind || recorded.name !== name) {
       return diverge(`recorded ${recorded.kind} ${recorded.name}, now ${kind} ${name}`);
     }
@@ -640,6 +764,13 @@ class AgentRun {
       const output = recorded.output as Omit<ModelResponse, 'usage'>;
       return { ...output, usage: recorded.usage ?? zeroUsage } as Value;
     }
+    if (recorded.status === 'failed' && recorded.output === undefined) {
+      // The recorded run stopped at this call (it waited for approval, or was cancelled): so does the replay.
+      throw new NovaError(
+        (recorded.error?.code ?? 'INTERNAL') as NovaError['code'],
+        recorded.error?.message ?? 'the recorded run stopped here',
+      );
+    }
     const input = recorded.input as { toolCallId: string };
     const result: ModelToolResult = {
       toolCallId: input.toolCallId,
@@ -648,7 +779,15 @@ class AgentRun {
       isError: recorded.status === 'failed',
     };
     if (result.isError) this.#countToolError(`${recorded.name}: ${result.output}`);
-    else this.#consecutiveToolErrors = 0;
+    else {
+      this.#consecutiveToolErrors = 0;
+      // A played-back read of untrusted content taints the run exactly as the live read did.
+      this.#noteTrust(
+        this.#dependencies.tools.get(recorded.name),
+        recorded.name,
+        (recorded.input as { input?: unknown }).input,
+      );
+    }
     return result as Value;
   }
 
@@ -659,6 +798,18 @@ class AgentRun {
       // A listener's bug must not break the run; the journal is the record.
     }
   }
+}
+
+const effectWords = {
+  read: 'read',
+  write: 'write data',
+  external: 'reach outside systems',
+  exec: 'run commands',
+} as const;
+
+function shortJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? '';
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
 /** The task as the model first sees it; a delegated task carries the sender's assumptions along. */

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Budget } from '../domain/budget.ts';
+import type { TrustLevel } from '../domain/context-item.ts';
 import type { Effect } from '../domain/effect.ts';
 import type { TokenUsage } from '../domain/usage.ts';
 
@@ -14,6 +15,10 @@ export interface DelegationContext {
   remaining(): Budget;
   /** Counts a child run's spending against this run, so the root's budget bounds the tree. */
   charge(usage: TokenUsage, steps: number): void;
+  /** Untrusted sources this run has read so far; a child run inherits them. */
+  taint(): readonly string[];
+  /** A child run's untrusted sources taint its parent once the child's answer comes back. */
+  absorbTaint(sources: readonly string[]): void;
 }
 
 /** What a tool can see of the run calling it. */
@@ -40,6 +45,8 @@ export interface ProjectRef {
   readonly root: string;
   readonly docs: readonly string[];
   readonly tags: readonly string[];
+  /** Content read from an untrusted project taints the run that read it. */
+  readonly trust?: TrustLevel;
 }
 
 /**
@@ -58,6 +65,11 @@ export interface Tool<Input = unknown> {
    * unfinished; others stop the run rather than risk doing something twice.
    */
   readonly idempotent?: boolean;
+  /**
+   * Whether what the call returns can be trusted. Default: untrusted for tools with the
+   * `external` effect (web pages, other systems), trusted otherwise. Untrusted output taints the run.
+   */
+  trustOf?(input: Input, context: ToolContext): TrustLevel;
   execute(input: Input, context: ToolContext): Promise<string>;
 }
 
@@ -68,6 +80,7 @@ export function defineTool<Schema extends z.ZodType>(tool: {
   inputSchema: Schema;
   effects: readonly Effect[];
   idempotent?: boolean;
+  trustOf?(input: z.infer<Schema>, context: ToolContext): TrustLevel;
   execute(input: z.infer<Schema>, context: ToolContext): Promise<string>;
 }): Tool<z.infer<Schema>> {
   // The schema's output type is exactly `Input`; TypeScript cannot see that through the generic.

@@ -65,7 +65,7 @@ function parseSourceUri(
 /**
  * Context from a project's documents (its `docs` folders, else its root): text files split into
  * sections, scored by how many of the request's words they contain. Paths are confined to the
- * project like the file tools; content is the owner's, so it is trusted.
+ * project like the file tools; items carry the project's trust (`untrusted` for other people's content).
  */
 export class ProjectContextSource implements ContextSource {
   readonly #clock: Clock;
@@ -102,7 +102,12 @@ export class ProjectContextSource implements ContextSource {
           content,
           tokens: counter.count(content),
           relevance: hits / words.length,
-          provenance: { sourceUri: uri, observedAt, contentHash: sha256(content), trust: 'trusted' },
+          provenance: {
+            sourceUri: uri,
+            observedAt,
+            contentHash: sha256(content),
+            trust: project.trust ?? 'trusted',
+          },
         });
       }
     }

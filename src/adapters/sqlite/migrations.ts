@@ -154,6 +154,9 @@ export const migrations: readonly Migration[] = [
         tool TEXT NOT NULL,
         input TEXT NOT NULL,
         reason TEXT NOT NULL,
+        agent TEXT,
+        key TEXT UNIQUE,
+        sources TEXT,
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL,
         decision TEXT

@@ -7,6 +7,9 @@ interface ApprovalRow {
   tool: string;
   input: string;
   reason: string;
+  agent: string | null;
+  key: string | null;
+  sources: string | null;
   created_at: string;
   expires_at: string;
   decision: string | null;
@@ -19,6 +22,9 @@ function fromRow(row: ApprovalRow): ApprovalRequest {
     tool: row.tool,
     input: JSON.parse(row.input) as unknown,
     reason: row.reason,
+    ...(row.agent === null ? {} : { agent: row.agent }),
+    ...(row.key === null ? {} : { key: row.key }),
+    ...(row.sources === null ? {} : { sources: JSON.parse(row.sources) as string[] }),
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     ...(row.decision === null
@@ -39,7 +45,7 @@ export class SqliteApprovalStore implements ApprovalStore {
     storageCall('saving an approval request', () =>
       this.#database
         .statement(
-          'INSERT INTO approvals (id, run_id, tool, input, reason, created_at, expires_at, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO approvals (id, run_id, tool, input, reason, agent, key, sources, created_at, expires_at, decision) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(
           request.id,
@@ -47,6 +53,9 @@ export class SqliteApprovalStore implements ApprovalStore {
           request.tool,
           JSON.stringify(request.input ?? null),
           request.reason,
+          request.agent ?? null,
+          request.key ?? null,
+          request.sources ? JSON.stringify(request.sources) : null,
           request.createdAt,
           request.expiresAt,
           request.decision ? JSON.stringify(request.decision) : null,
@@ -68,6 +77,13 @@ export class SqliteApprovalStore implements ApprovalStore {
         .all(),
     ) as unknown as ApprovalRow[];
     return rows.map(fromRow);
+  }
+
+  async findByKey(key: string): Promise<ApprovalRequest | undefined> {
+    const row = storageCall('reading an approval request', () =>
+      this.#database.statement('SELECT * FROM approvals WHERE key = ?').get(key),
+    ) as ApprovalRow | undefined;
+    return row ? fromRow(row) : undefined;
   }
 
   async decide(id: string, decision: NonNullable<ApprovalRequest['decision']>): Promise<boolean> {

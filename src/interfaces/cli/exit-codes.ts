@@ -17,6 +17,7 @@ export const exitCodes: Record<NovaErrorCode, number> = {
   STORAGE_ERROR: 11,
   CONFLICT: 12,
   OUTPUT_INVALID: 13,
+  APPROVAL_REQUIRED: 21,
   CANCELLED: 130,
 };
 

@@ -14,6 +14,7 @@ export const httpStatuses: Record<NovaErrorCode, ContentfulStatusCode> = {
   MODEL_ERROR: 502,
   TOOL_ERROR: 500,
   BUDGET_EXCEEDED: 429,
+  APPROVAL_REQUIRED: 409,
   OUTPUT_INVALID: 502,
   CANCELLED: 409,
   TIMEOUT: 504,

@@ -4,7 +4,7 @@ import { NovaError } from '../../domain/nova-error.ts';
 import { projectRelative, resolveInsideProject } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { projectArgument } from './project-argument.ts';
-import { selectProject } from './select-project.ts';
+import { projectTrust, selectProject } from './select-project.ts';
 import { underFolder, walkProject } from './walk-project.ts';
 
 export const projectListFilesTool: Tool = defineTool({
@@ -21,6 +21,7 @@ export const projectListFilesTool: Tool = defineTool({
     })
     .strict(),
   effects: ['read'],
+  trustOf: (input, context) => projectTrust(context, input.project),
   async execute(input, context) {
     const project = selectProject(context, input.project);
     const folder = await resolveInsideProject(project, input.path);

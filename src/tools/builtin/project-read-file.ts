@@ -5,7 +5,7 @@ import { NovaError } from '../../domain/nova-error.ts';
 import { projectRelative, resolveInsideProject } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { projectArgument } from './project-argument.ts';
-import { selectProject } from './select-project.ts';
+import { projectTrust, selectProject } from './select-project.ts';
 import { looksBinary, throwIfCancelled } from './walk-project.ts';
 
 export const maxLinesPerRead = 400;
@@ -86,6 +86,7 @@ export const projectReadFileTool: Tool = defineTool({
       path: ['endLine'],
     }),
   effects: ['read'],
+  trustOf: (input, context) => projectTrust(context, input.project),
   async execute(input, context) {
     const project = selectProject(context, input.project);
     const file = await resolveInsideProject(project, input.path);

@@ -5,7 +5,7 @@ import { projectRelative, resolveInsideProject } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { globMatcher } from './glob-matcher.ts';
 import { projectArgument } from './project-argument.ts';
-import { selectProject } from './select-project.ts';
+import { projectTrust, selectProject } from './select-project.ts';
 import { looksBinary, throwIfCancelled, underFolder, walkProject } from './walk-project.ts';
 
 export const maxSearchFileBytes = 1024 * 1024;
@@ -40,6 +40,7 @@ export const projectSearchTool: Tool = defineTool({
     })
     .strict(),
   effects: ['read'],
+  trustOf: (input, context) => projectTrust(context, input.project),
   async execute(input, context) {
     const project = selectProject(context, input.project);
     const folder = await resolveInsideProject(project, input.path);

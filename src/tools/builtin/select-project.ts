@@ -38,3 +38,13 @@ export function selectProject(context: ToolContext, requested: string | undefine
   }
   return allowedProject(context, id);
 }
+
+/** The trust of what a project tool returns: that of the project it read (trusted when unclear). */
+export function projectTrust(context: ToolContext, requested: string | undefined): 'trusted' | 'untrusted' {
+  try {
+    return selectProject(context, requested).trust ?? 'trusted';
+  } catch {
+    // The call was refused, so nothing was read.
+    return 'trusted';
+  }
+}

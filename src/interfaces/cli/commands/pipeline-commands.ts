@@ -251,7 +251,16 @@ export function pipelineCommands(context: CommandContext): Command[] {
         }
         for (const approval of pending) {
           context.io.writeOut(
-            `${approval.id}  run ${approval.runId}  ${approval.tool}\n  ${approval.reason}\n  what: ${shorten(JSON.stringify(approval.input), 300)}\n  expires ${approval.expiresAt}\n`,
+            [
+              `${approval.id}  run ${approval.runId}${approval.agent ? `  agent ${approval.agent}` : ''}  ${approval.tool}`,
+              `  ${approval.reason}`,
+              `  what: ${shorten(JSON.stringify(approval.input), 300)}`,
+              ...(approval.sources && approval.sources.length > 0
+                ? [`  untrusted sources read: ${approval.sources.join('; ')}`]
+                : []),
+              `  expires ${approval.expiresAt}`,
+              '',
+            ].join('\n'),
           );
         }
       } finally {
@@ -273,19 +282,30 @@ export function pipelineCommands(context: CommandContext): Command[] {
         context.io.writeOut(`${approved ? 'Approved' : 'Denied'} ${id}.\n`);
         return;
       }
+      if ('agentRun' in resumed) {
+        const run = await resumed.agentRun;
+        if (options.json) context.io.writeOut(`${JSON.stringify({ run }, null, 2)}\n`);
+        else if (run.status === 'succeeded') {
+          const output = run.outcome?.output;
+          context.io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
+        } else context.io.writeError(`nova: run ${run.id} ${run.status}: ${run.error?.message ?? ''}\n`);
+        context.io.writeError(`run continued as ${run.id}\n`);
+        if (run.status !== 'succeeded') context.setExitCode(exitCodeFor(run.error?.code ?? 'INTERNAL'));
+        return;
+      }
       report(context, await resumed.done, options.json === true);
     } finally {
       await nova.close();
     }
   };
   const approve = new Command('approve')
-    .description('approve a pending action; its pipeline run continues here')
+    .description('approve a pending action; the run waiting on it continues here')
     .argument('<id>', 'approval id (see nova approvals list)')
     .option('--reason <text>', 'why')
     .option('--json', 'print the run as JSON')
     .action(decide(true));
   const deny = new Command('deny')
-    .description('deny a pending action; its pipeline run fails at that step')
+    .description('deny a pending action; the run waiting on it is told no and goes on without it')
     .argument('<id>', 'approval id')
     .requiredOption('--reason <text>', 'why')
     .option('--json', 'print the run as JSON')
