@@ -36,7 +36,9 @@ export const agentFrontMatterSchema = z
     description: z.string().min(20, 'must say in a sentence or more what the agent does').max(1_000),
     examples: z.array(z.string().min(3)).min(1, 'must list example requests (the router learns from them)'),
     model: modelId.optional(),
-    tools: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'tool names are snake_case')).default([]),
+    tools: z
+      .array(z.string().regex(/^[a-z*][a-z0-9_*]*$/, 'tool names are snake_case; `*` matches any part (project_*)'))
+      .default([]),
     effects: z.array(z.enum(effects)).default(['read']),
     projects: z.array(z.string().regex(/^(\*|[a-z0-9][a-z0-9-]*)$/, 'must be a project id or *')).default([]),
     memory: z

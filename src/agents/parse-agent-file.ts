@@ -5,6 +5,7 @@ import type { Effect } from '../domain/effect.ts';
 import { parseLocatedDocument, problemsFromZodIssues, type SourceProblem } from '../config/source-problem.ts';
 import { closestMatch } from '../domain/closest-match.ts';
 import { toolCatalog } from '../tools/tool-catalog.ts';
+import { matchesToolPattern } from '../policy/tool-access.ts';
 import { compileContract } from '../runtime/output-contract.ts';
 import { agentFrontMatterSchema, type AgentFrontMatter } from './agent-front-matter.ts';
 
@@ -99,8 +100,26 @@ function checkSemantics(
   }
   const allowedEffects = new Set<Effect>(frontMatter.effects);
   frontMatter.tools.forEach((toolName, index) => {
-    const entry = toolCatalog.find((candidate) => candidate.name === toolName);
     const fieldPath = ['tools', index];
+    if (toolName.includes('*')) {
+      // A pattern: it must match something, and every tool it matches must fit the effects.
+      const matched = toolCatalog.filter((candidate) => matchesToolPattern(toolName, candidate.name));
+      if (matched.length === 0) {
+        problems.push({ file, line: lineOf(fieldPath), field: `tools.${index}`, message: `the pattern "${toolName}" matches no tool`, severity: 'error' });
+      }
+      const beyond = matched.filter((candidate) => candidate.effects.some((effect) => !allowedEffects.has(effect)));
+      if (beyond.length > 0) {
+        problems.push({
+          file,
+          line: lineOf(fieldPath),
+          field: `tools.${index}`,
+          message: `the pattern "${toolName}" matches ${beyond.map((candidate) => candidate.name).join(', ')}, whose effects \`effects\` does not allow; those stay unavailable`,
+          severity: 'warning',
+        });
+      }
+      return;
+    }
+    const entry = toolCatalog.find((candidate) => candidate.name === toolName);
     if (!entry) {
       const suggestion = closestMatch(
         toolName,
@@ -135,7 +154,7 @@ function checkSemantics(
       });
     }
   });
-  if (frontMatter.delegates.length > 0 && !frontMatter.tools.includes('delegate')) {
+  if (frontMatter.delegates.length > 0 && !frontMatter.tools.some((pattern) => matchesToolPattern(pattern, 'delegate'))) {
     problems.push({
       file,
       line: lineOf(['delegates']),

@@ -13,6 +13,7 @@ import type { RunEventBus } from '../ports/run-event-bus.ts';
 import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
 import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { ApprovalStore } from '../ports/approval-store.ts';
+import { evaluateToolAccess, type GlobalPolicy } from '../policy/tool-access.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
@@ -59,6 +60,8 @@ export interface NovaAppDependencies {
   readonly effects?: EffectLedger;
   /** A throwaway journal for replays, which must not add runs to the real one. */
   readonly scratchJournal?: () => RunJournal;
+  /** The owner's ceiling over every agent (config `policy`). */
+  readonly globalPolicy?: GlobalPolicy;
   /** Where a tainted run's writes, outside calls and commands wait for approval. */
   readonly approvals?: {
     readonly store: ApprovalStore;
@@ -116,7 +119,7 @@ export class NovaApp {
   /** Equal tasks in flight, by fingerprint: a second equal request joins the first. */
   readonly #inFlightByFingerprint = new Map<string, StartedRun>();
   #router: { version: number; router: Router } | undefined;
-  readonly #tools: { get(name: string): Tool | undefined };
+  readonly #tools: { get(name: string): Tool | undefined; list(): Tool[] };
 
   constructor(dependencies: NovaAppDependencies) {
     this.#dependencies = dependencies;
@@ -126,7 +129,10 @@ export class NovaApp {
       newId: (prefix) => dependencies.ids.next(prefix),
       runChild: (request) => this.#runChild(request),
     });
-    this.#tools = { get: (name) => (name === delegate.name ? delegate : dependencies.tools.get(name)) };
+    this.#tools = {
+      get: (name) => (name === delegate.name ? delegate : dependencies.tools.get(name)),
+      list: () => [...dependencies.tools.list(), delegate],
+    };
   }
 
   /** A delegated task as a nested run: journaled, linked to its parent, within the parent's budget. */
@@ -613,6 +619,91 @@ export class NovaApp {
       recordedStatus: recorded.status,
       replayedStatus: replayed.status,
     };
+  }
+
+  /** The tools an agent is actually offered, after its patterns, its effects and the global policy. */
+  effectiveTools(agentName: string): Array<{ name: string; effects: readonly string[]; matchedBy: string }> {
+    const agent = this.#dependencies.catalog.get(agentName);
+    return this.#tools
+      .list()
+      .map((tool) => ({
+        tool,
+        access: evaluateToolAccess(agent.name, agent.policy, tool, this.#dependencies.globalPolicy),
+      }))
+      .filter((entry) => entry.access.allowed)
+      .map(({ tool, access }) => ({
+        name: tool.name,
+        effects: tool.effects,
+        matchedBy: access.allowed ? access.matchedBy : '',
+      }));
+  }
+
+  /**
+   * Explains whether `agent` may call `tool` with `args`, check by check, as the runtime decides it:
+   * the tool exists, the agent's tools and effects, the global policy, the arguments and the projects
+   * they name, and what taint would add.
+   */
+  checkPolicy(
+    agentName: string,
+    toolName: string,
+    args?: unknown,
+  ): { allowed: boolean; checks: Array<{ check: string; ok: boolean; detail: string }> } {
+    const agent = this.#dependencies.catalog.get(agentName);
+    const checks: Array<{ check: string; ok: boolean; detail: string }> = [];
+    const tool = this.#tools.get(toolName);
+    if (!tool) {
+      checks.push({ check: 'tool exists', ok: false, detail: `there is no tool "${toolName}"` });
+      return { allowed: false, checks };
+    }
+    checks.push({
+      check: 'tool exists',
+      ok: true,
+      detail: `${tool.name} (effects: ${tool.effects.join(', ')})`,
+    });
+    const access = evaluateToolAccess(agent.name, agent.policy, tool, this.#dependencies.globalPolicy);
+    checks.push({
+      check: 'policy',
+      ok: access.allowed,
+      detail: access.allowed
+        ? `allowed by "${access.matchedBy}" in ${agent.sourcePath}; effects within ${agent.policy.effects.join(', ')}`
+        : access.reason,
+    });
+    if (args !== undefined) {
+      const parsed = tool.inputSchema.safeParse(args);
+      checks.push({
+        check: 'arguments',
+        ok: parsed.success,
+        detail: parsed.success
+          ? 'valid'
+          : parsed.error.issues
+              .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
+              .join('; '),
+      });
+      const project = (args as { project?: unknown } | null)?.project;
+      if (typeof project === 'string') {
+        const registered = this.#dependencies.projects.list().some((entry) => entry.id === project);
+        const allowed = this.#dependencies.projects.forAgent(agent).some((ref) => ref.id === project);
+        checks.push({
+          check: 'project',
+          ok: allowed,
+          detail: !registered
+            ? `no project "${project}" is registered`
+            : allowed
+              ? `${project} is within the agent's projects`
+              : `agent "${agent.name}" may not access project "${project}" (allowed: ${agent.policy.projects.join(', ') || 'none'})`,
+        });
+      }
+    }
+    const gated = tool.effects.filter((effect) => effect !== 'read');
+    checks.push({
+      check: 'taint',
+      ok: true,
+      detail:
+        gated.length === 0
+          ? 'read only: allowed even after the run has read untrusted content'
+          : `${gated.join(', ')}: once the run has read untrusted content, each call waits for an approval`,
+    });
+    return { allowed: checks.every((entry) => entry.ok), checks };
   }
 
   /** Runs delegated directly by `runId`, oldest first. */

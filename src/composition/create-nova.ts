@@ -98,6 +98,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       contextTokenBudget: config.contextTokenBudget,
       effects,
       scratchJournal: () => new InMemoryRunJournal(),
+      globalPolicy: config.policy,
       approvals: {
         store: approvals,
         expiresAfterMs: config.approvalExpiryHours * 3_600_000,

@@ -30,6 +30,10 @@ export interface NovaConfig {
   readonly reuseWindowSeconds: number;
   readonly contextTokenBudget: number;
   readonly approvalExpiryHours: number;
+  readonly policy: {
+    readonly denyTools: readonly string[];
+    readonly effects: ReadonlyArray<'read' | 'write' | 'external' | 'exec'>;
+  };
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -153,6 +157,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
     approvalExpiryHours: file.approvals.expiresAfterHours,
+    policy: file.policy,
   };
 }
 

@@ -121,6 +121,18 @@ export const novaConfigSchema = z
     routing: routingConfigSchema.default(routingConfigSchema.parse({})),
     reuse: reuseConfigSchema.default(reuseConfigSchema.parse({})),
     context: contextConfigSchema.default(contextConfigSchema.parse({})),
+    /** The owner's ceiling over every agent: tools none may use (names or `*` patterns), effects any may cause. */
+    policy: z
+      .object({
+        denyTools: z
+          .array(z.string().regex(/^[a-z*][a-z0-9_*]*$/, 'a tool name or pattern such as shell_*'))
+          .default([]),
+        effects: z
+          .array(z.enum(['read', 'write', 'external', 'exec']))
+          .default(['read', 'write', 'external', 'exec']),
+      })
+      .strict()
+      .default({ denyTools: [], effects: ['read', 'write', 'external', 'exec'] }),
     /** Approvals (of a tainted run's actions): unanswered ones count as denied after this many hours. */
     approvals: z
       .object({

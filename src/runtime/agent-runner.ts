@@ -9,7 +9,7 @@ import type { Run, RunError } from '../domain/run.ts';
 import type { Step, StepKind } from '../domain/step.ts';
 import type { Task } from '../domain/task.ts';
 import { addUsage, totalTokens, zeroUsage, type TokenUsage } from '../domain/usage.ts';
-import { evaluateToolAccess } from '../policy/tool-access.ts';
+import { evaluateToolAccess, matchesToolPattern, type GlobalPolicy } from '../policy/tool-access.ts';
 import type {
   ChatModel,
   ModelMessage,
@@ -39,7 +39,9 @@ export interface AgentRunnerDependencies {
   /** `host:pid:instance` of this process; lets a later process see a crashed run as interrupted. */
   readonly owner: string;
   /** Tools that exist; the agent's policy decides which of them it may call. */
-  readonly tools: { get(name: string): Tool | undefined };
+  readonly tools: { get(name: string): Tool | undefined; list?(): Tool[] };
+  /** The owner's ceiling over every agent (config `policy`). */
+  readonly globalPolicy?: GlobalPolicy;
   readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
   /** Records side-effecting tool calls by idempotency key so a resumed run never repeats one. */
   readonly effects?: EffectLedger;
@@ -146,12 +148,18 @@ class AgentRun {
       tightenBudget(request.agent.policy.budget, request.task.constraints.budget),
       ceiling,
     );
-    this.#tools = request.agent.policy.tools
-      .map((name) => dependencies.tools.get(name))
-      .filter(
-        (tool): tool is Tool =>
-          tool !== undefined && evaluateToolAccess(request.agent.name, request.agent.policy, tool).allowed,
-      );
+    // Exact names are looked up; patterns (`project_*`) are matched against every tool there is.
+    const candidates = new Map<string, Tool>();
+    for (const pattern of request.agent.policy.tools) {
+      const matched = pattern.includes('*')
+        ? (dependencies.tools.list?.() ?? []).filter((tool) => matchesToolPattern(pattern, tool.name))
+        : [dependencies.tools.get(pattern)];
+      for (const tool of matched) if (tool) candidates.set(tool.name, tool);
+    }
+    this.#tools = [...candidates.values()].filter(
+      (tool) =>
+        evaluateToolAccess(request.agent.name, request.agent.policy, tool, dependencies.globalPolicy).allowed,
+    );
     this.#startedAtMs = dependencies.clock.now();
     if (request.replay) this.#replaying = new Map(request.replay.steps.map((step) => [step.seq, step]));
     for (const source of request.task.taint ?? []) this.#addTaint(source);
@@ -382,17 +390,15 @@ class AgentRun {
       );
     }
     const tool = this.#dependencies.tools.get(call.name);
-    if (!tool || !agent.policy.tools.includes(call.name)) {
+    const access = tool
+      ? evaluateToolAccess(agent.name, agent.policy, tool, this.#dependencies.globalPolicy)
+      : { allowed: false as const, reason: `there is no tool named "${call.name}"` };
+    if (!tool || !access.allowed) {
       const offered = this.#tools.map((candidate) => candidate.name);
-      const reason = tool
-        ? evaluateToolAccess(agent.name, agent.policy, tool)
-        : { allowed: false as const, reason: `there is no tool named "${call.name}"` };
       return fail(
-        `${reason.allowed ? '' : reason.reason}. Available tools: ${offered.join(', ') || 'none'}.`,
+        `${access.allowed ? '' : access.reason}. Available tools: ${offered.join(', ') || 'none'}.`,
       );
     }
-    const access = evaluateToolAccess(agent.name, agent.policy, tool);
-    if (!access.allowed) return fail(access.reason);
     const parsed = tool.inputSchema.safeParse(call.input);
     if (!parsed.success) {
       const problems = parsed.error.issues

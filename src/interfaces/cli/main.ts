@@ -9,6 +9,7 @@ import { evalCommand, routeCommand } from './commands/route-command.ts';
 import { runsCommands } from './commands/runs-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
+import { policyCommand } from './commands/policy-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
 
 /** Shared by every command: how to build Nova and where to write. */
@@ -56,6 +57,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     doctorCommand(context),
     startCommand(context),
     ...pipelineCommands(context),
+    policyCommand(context),
   ]) {
     program.addCommand(command);
   }

@@ -46,8 +46,11 @@ export function agentsCommands(context: CommandContext): Command {
       try {
         const agent = nova.app.catalog.get(name);
         const projects = nova.app.projects.forAgent(agent).map((project) => project.id);
+        const offered = nova.app.effectiveTools(agent.name);
         if (options.json) {
-          context.io.writeOut(`${JSON.stringify({ ...agent, effectiveProjects: projects }, null, 2)}\n`);
+          context.io.writeOut(
+            `${JSON.stringify({ ...agent, effectiveProjects: projects, effectiveTools: offered }, null, 2)}\n`,
+          );
           return;
         }
         const { policy } = agent;
@@ -59,6 +62,7 @@ export function agentsCommands(context: CommandContext): Command {
             `file        ${agent.sourcePath}`,
             `model       ${agent.model ?? '(default)'}`,
             `tools       ${policy.tools.join(', ') || 'none'}`,
+            `offered     ${offered.map((tool) => `${tool.name} (${tool.effects.join('+')})`).join(', ') || 'none'}`,
             `effects     ${policy.effects.join(', ')}`,
             `projects    ${policy.projects.join(', ') || 'none'}${projects.length > 0 ? ` → ${projects.join(', ')}` : ''}`,
             `memory      read: ${policy.memory.read.join(', ') || 'none'} · write: ${policy.memory.write.join(', ') || 'none'}`,
