@@ -679,7 +679,7 @@ export class NovaApp {
               .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
               .join('; '),
       });
-      const project = (args as { project?: unknown } | null)?.project;
+      const project = (args)?.project;
       if (typeof project === 'string') {
         const registered = this.#dependencies.projects.list().some((entry) => entry.id === project);
         const allowed = this.#dependencies.projects.forAgent(agent).some((ref) => ref.id === project);
