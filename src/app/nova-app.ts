@@ -679,7 +679,8 @@ export class NovaApp {
               .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
               .join('; '),
       });
-      const project = (args)?.project;
+      const project: unknown =
+        args !== null && typeof args === 'object' ? (args as Record<string, unknown>).project : undefined;
       if (typeof project === 'string') {
         const registered = this.#dependencies.projects.list().some((entry) => entry.id === project);
         const allowed = this.#dependencies.projects.forAgent(agent).some((ref) => ref.id === project);
