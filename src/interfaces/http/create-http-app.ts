@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
 import { z } from 'zod';
@@ -11,6 +11,9 @@ import { isTerminal, runStatuses } from '../../domain/run.ts';
 import { parseMention } from '../../routing/router.ts';
 import type { Step } from '../../domain/step.ts';
 import { httpStatuses } from './http-status.ts';
+import type { PipelineService } from '../../app/pipeline-service.ts';
+import { addPipelineRoutes } from './pipeline-routes.ts';
+import { readJson, zodProblems } from './http-helpers.ts';
 
 export interface HttpAppOptions {
   readonly app: NovaApp;
@@ -19,6 +22,8 @@ export interface HttpAppOptions {
   readonly maxBodyBytes: number;
   /** How often a stream polls the journal for runs executed by another process. */
   readonly pollIntervalMs?: number;
+  /** Pipelines and approvals; their routes are left out without it. */
+  readonly pipelines?: PipelineService;
 }
 
 const createTaskBody = z
@@ -50,27 +55,6 @@ function errorBody(error: NovaError): { error: { code: string; message: string; 
   return {
     error: { code: error.code, message: error.message, ...(exposeDetails ? { details: error.details } : {}) },
   };
-}
-
-function zodProblems(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
-    .join('; ');
-}
-
-async function readJson(context: Context): Promise<unknown> {
-  const type = context.req.header('content-type') ?? '';
-  if (!type.toLowerCase().startsWith('application/json')) {
-    throw new NovaError(
-      'BAD_REQUEST',
-      `send the body as JSON with "Content-Type: application/json" (got "${type || 'none'}")`,
-    );
-  }
-  try {
-    return await context.req.json();
-  } catch {
-    throw new NovaError('BAD_REQUEST', 'the body is not valid JSON');
-  }
 }
 
 /** The HTTP API as a Hono app; testable in-process with `app.request(...)`. */
@@ -126,6 +110,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         ),
     }),
   );
+
+  if (options.pipelines) addPipelineRoutes(http, options.pipelines);
 
   http.get('/v1/agents', (context) =>
     context.json({

@@ -29,6 +29,7 @@ export async function startHttpServer(
     app: nova.app,
     token: token.value,
     maxBodyBytes: nova.config.server.maxBodyBytes,
+    pipelines: nova.pipelines,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(instance));
