@@ -147,6 +147,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       ids,
       owner,
       isOwnerAlive,
+      approvalExpiryMs: config.approvalExpiryHours * 3_600_000,
     });
     const pipelines = new PipelineService({
       source: new PipelineDirectorySource(config.pipelinesDir),

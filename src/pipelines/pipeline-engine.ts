@@ -87,6 +87,8 @@ export interface PipelineEngineDependencies {
   readonly ids: IdGenerator;
   readonly owner: string;
   readonly isOwnerAlive: (owner: string) => boolean;
+  /** An approval a tool step asks for (its data came from untrusted content) expires after this long. */
+  readonly approvalExpiryMs?: number;
 }
 
 export interface PipelineRunOptions {
@@ -690,7 +692,14 @@ class PipelineExecution {
       case 'tool': {
         const args = resolveReferences(step.args, this.#scope());
         const projectId = step.project === undefined ? undefined : resolveText(step.project, this.#scope());
-        const output = await this.#tool(step.tool, args, `${this.#run.id}/${step.id}`, projectId, signal);
+        const output = await this.#tool(
+          step.tool,
+          args,
+          `${this.#run.id}/${step.id}`,
+          projectId,
+          signal,
+          this.#taintFor(step),
+        );
         return { input: args, output, agentRuns: [] };
       }
       case 'approval': {
@@ -821,7 +830,14 @@ class PipelineExecution {
             const projectId = step.do.project === undefined ? undefined : resolveText(step.do.project, scope);
             result = {
               input: args,
-              output: await this.#tool(step.do.tool, args, `${this.#run.id}/${key}`, projectId, signal),
+              output: await this.#tool(
+                step.do.tool,
+                args,
+                `${this.#run.id}/${key}`,
+                projectId,
+                signal,
+                this.#taintFor(step),
+              ),
               agentRuns: [],
             };
           }
@@ -917,10 +933,48 @@ class PipelineExecution {
     key: string,
     projectId: string | undefined,
     signal: AbortSignal,
+    taint: readonly string[] = [],
   ): Promise<unknown> {
-    const { tools, effects, toolContext, clock } = this.#dependencies;
+    const { tools, effects, toolContext, clock, approvals } = this.#dependencies;
     const tool = tools.get(name);
     if (!tool) throw new NovaError('NOT_FOUND', `there is no tool "${name}"`);
+    if (taint.length > 0 && tool.effects.some((effect) => effect !== 'read')) {
+      // The step acts on data that came from untrusted content: a person says yes first.
+      let approval = await approvals.findByKey(key);
+      if (approval && !approval.decision && Date.parse(approval.expiresAt) <= clock.now()) {
+        const expired = {
+          approved: false,
+          by: 'expiry',
+          at: new Date(clock.now()).toISOString(),
+          reason: `nobody answered before ${approval.expiresAt}`,
+        };
+        await approvals.decide(approval.id, expired);
+        approval = { ...approval, decision: expired };
+      }
+      if (approval?.decision && !approval.decision.approved) {
+        throw new NovaError(
+          'FORBIDDEN',
+          `${name} was not approved by ${approval.decision.by}${approval.decision.reason ? `: ${approval.decision.reason}` : ''}`,
+        );
+      }
+      if (!approval) {
+        approval = {
+          id: this.#dependencies.ids.next('appr'),
+          runId: this.#run.id,
+          tool: name,
+          input: args,
+          key,
+          sources: [...taint],
+          reason: `${name} would ${tool.effects.filter((effect) => effect !== 'read').join(' and ')} with data that came from untrusted content`,
+          createdAt: new Date(clock.now()).toISOString(),
+          expiresAt: new Date(
+            clock.now() + (this.#dependencies.approvalExpiryMs ?? 72 * 3_600_000),
+          ).toISOString(),
+        };
+        await approvals.create(approval);
+      }
+      if (!approval.decision) throw new Waiting(approval.id, approval.reason);
+    }
     const parsed = tool.inputSchema.safeParse(args);
     if (!parsed.success) {
       const problems = parsed.error.issues
