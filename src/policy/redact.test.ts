@@ -73,8 +73,10 @@ describe('redaction', () => {
 
   it('redacts string attributes and keeps numbers and booleans', () => {
     const redact = createRedactor({ secrets: ['my-very-secret-value'] });
-    expect(
-      redactAttributes({ a: 'x my-very-secret-value y', b: 3, c: true }, redact),
-    ).toEqual({ a: 'x [REDACTED] y', b: 3, c: true });
+    expect(redactAttributes({ a: 'x my-very-secret-value y', b: 3, c: true }, redact)).toEqual({
+      a: 'x [REDACTED] y',
+      b: 3,
+      c: true,
+    });
   });
 });

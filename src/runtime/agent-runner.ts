@@ -5,6 +5,7 @@ import { NovaError, toNovaError } from '../domain/nova-error.ts';
 import { textOutcome, type Outcome } from '../domain/outcome.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { Run, RunError } from '../domain/run.ts';
+import type { SpanAttributes, SpanKind } from '../domain/span.ts';
 import type { Step, StepKind } from '../domain/step.ts';
 import type { Task } from '../domain/task.ts';
 import { addUsage, totalTokens, zeroUsage, type TokenUsage } from '../domain/usage.ts';
@@ -18,8 +19,11 @@ import type {
 } from '../ports/chat-model.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RunJournal } from '../ports/run-journal.ts';
+import type { SpanHandle, SpanParent, Tracer } from '../ports/tracer.ts';
 import type { DelegationContext, ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
+import { estimateCostUsd, type PriceLookup } from './model-prices.ts';
 import { checkAgainstContract } from './output-contract.ts';
+import { noopTracer } from './store-tracer.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 
 /** How many times an answer that breaks its output contract goes back to the model. */
@@ -36,6 +40,10 @@ export interface AgentRunnerDependencies {
   /** Tools that exist; the agent's policy decides which of them it may call. */
   readonly tools: { get(name: string): Tool | undefined };
   readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
+  /** Records spans for the run, its turns, model calls and tool calls (default: none). */
+  readonly tracer?: Tracer;
+  /** Prices for the cost estimate on model-call spans (default: unknown). */
+  readonly prices?: PriceLookup;
 }
 
 export interface AgentRunRequest {
@@ -56,6 +64,8 @@ export interface AgentRunRequest {
   readonly fingerprint?: string;
   /** The context pack the agent is given; its manifest is stored with the run. */
   readonly context?: ContextPack;
+  /** The span this run's `invoke_agent` span nests under (a delegate call or a pipeline step). */
+  readonly parentSpan?: SpanParent;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -87,6 +97,9 @@ class AgentRun {
   #consecutiveToolErrors = 0;
   #contractRetries = 0;
   #stopReason: NovaError | undefined;
+  readonly #tracer: Tracer;
+  #runSpan: SpanHandle | undefined;
+  #turnSpan: SpanHandle | undefined;
 
   constructor(dependencies: AgentRunnerDependencies, request: AgentRunRequest) {
     this.#dependencies = dependencies;
@@ -103,6 +116,7 @@ class AgentRun {
           tool !== undefined && evaluateToolAccess(request.agent.name, request.agent.policy, tool).allowed,
       );
     this.#startedAtMs = dependencies.clock.now();
+    this.#tracer = dependencies.tracer ?? noopTracer;
   }
 
   async execute(): Promise<Run> {
@@ -123,6 +137,20 @@ class AgentRun {
       ...(this.#request.fingerprint === undefined ? {} : { fingerprint: this.#request.fingerprint }),
     };
     await journal.createRun(run);
+    this.#runSpan = this.#tracer.startSpan(
+      `invoke_agent ${agent.name}`,
+      'invoke_agent',
+      {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': agent.name,
+        ...modelAttributes(model.id),
+        'gen_ai.conversation.id': run.rootRunId,
+        'nova.run.id': runId,
+        ...(run.parentRunId === undefined ? {} : { 'nova.parent_run.id': run.parentRunId }),
+        'nova.task': task.text,
+      },
+      this.#request.parentSpan ?? { traceId: run.rootRunId },
+    );
     this.#emit({ type: 'run-start', runId, agent: agent.name, model: model.id });
 
     const cleanup = this.#linkSignals();
@@ -142,6 +170,18 @@ class AgentRun {
       ? { code: failure.code, message: failure.message }
       : undefined;
     const endedAt = new Date(clock.now()).toISOString();
+    this.#runSpan.setAttributes({
+      'gen_ai.usage.input_tokens': this.#usage.inputTokens,
+      'gen_ai.usage.output_tokens': this.#usage.outputTokens,
+      'nova.run.status': status,
+      ...(outcome
+        ? {
+            'nova.output':
+              typeof outcome.output === 'string' ? outcome.output : JSON.stringify(outcome.output),
+          }
+        : {}),
+    });
+    this.#runSpan.end(error ? 'error' : 'ok', error);
     await journal.completeRun(runId, {
       status,
       endedAt,
@@ -215,96 +255,168 @@ class AgentRun {
     // with the conversation; the whole prompt is the concatenation of earlier steps' inputs.
     let journaledMessageCount = 0;
 
-    for (;;) {
-      this.#throwIfStopped();
-      this.#reserveStep('model-call');
-      const newMessages = messages.slice(journaledMessageCount);
-      journaledMessageCount = messages.length;
-      const input =
-        this.#seq === 0
-          ? { system, tools: toolSpecs.map((spec) => spec.name), messages: newMessages }
-          : { messages: newMessages };
-      const response = await this.#step('model-call', this.#request.model.id, input, async () => {
-        const answer = await this.#request.model.generate({
-          system,
-          messages,
-          tools: toolSpecs,
-          signal: this.#abort.signal,
-          onTextDelta: (delta) => this.#emit({ type: 'text-delta', runId: this.#request.runId, delta }),
-        });
-        return {
-          output: {
-            text: answer.text,
-            toolCalls: answer.toolCalls,
-            finishReason: answer.finishReason,
-            modelId: answer.modelId,
-          },
-          usage: answer.usage,
-          value: answer,
-        };
-      });
-      this.#usage = addUsage(this.#usage, response.usage);
-      if (totalTokens(this.#usage) > this.#budget.maxTokens) {
-        throw new NovaError(
-          'BUDGET_EXCEEDED',
-          `token budget of ${this.#budget.maxTokens} spent (${totalTokens(this.#usage)} used); raise budget.tokens in the agent file`,
-          { details: { budget: 'tokens', limit: this.#budget.maxTokens, used: totalTokens(this.#usage) } },
-        );
-      }
-
-      if (response.toolCalls.length === 0) {
-        if (response.text.trim().length > 0 && contract) {
-          const check = checkAgainstContract(response.text, contract);
-          if (check.ok) return { ...this.#outcome(response.text), output: check.value };
-          // Invalid data never flows on: the model gets the violations back, a bounded number of times.
-          if (this.#contractRetries >= maxContractRetries) {
-            throw new NovaError(
-              'OUTPUT_INVALID',
-              `the answer broke its output contract ${this.#contractRetries + 1} times; last problems: ${check.problems.join('; ')}`,
-              { details: { problems: check.problems } },
-            );
-          }
-          this.#contractRetries += 1;
-          messages.push({ role: 'assistant', text: response.text, toolCalls: [] });
-          messages.push({
-            role: 'user',
-            content: `Your answer does not match the required output schema: ${check.problems.join('; ')}. Reply again with only the corrected JSON.`,
-          });
-          continue;
+    for (let turn = 1; ; turn++) {
+      this.#turnSpan = this.#tracer.startSpan(
+        `turn ${turn}`,
+        'turn',
+        { 'nova.run.id': this.#request.runId, 'nova.turn': turn },
+        this.#childOf(this.#runSpan),
+      );
+      try {
+        const answer = await this.#turn(system, toolSpecs, contract, messages, journaledMessageCount);
+        journaledMessageCount = answer.journaledMessageCount;
+        if (answer.outcome) {
+          this.#turnSpan.end('ok');
+          return answer.outcome;
         }
-        if (response.text.trim().length > 0) return this.#outcome(response.text);
-        this.#countToolError('the model returned an empty reply');
-        messages.push({ role: 'assistant', text: '', toolCalls: [] });
+        this.#turnSpan.end('ok');
+      } catch (error) {
+        const failure = this.#stopReason ?? toNovaError(error);
+        this.#turnSpan.end('error', { code: failure.code, message: failure.message });
+        throw error;
+      }
+    }
+  }
+
+  /** One agent turn: a model call and the tool calls it asks for; an outcome when it answers. */
+  async #turn(
+    system: string,
+    toolSpecs: ModelToolSpec[],
+    contract: Record<string, unknown> | undefined,
+    messages: ModelMessage[],
+    journaled: number,
+  ): Promise<{ outcome?: Outcome; journaledMessageCount: number }> {
+    let journaledMessageCount = journaled;
+    this.#throwIfStopped();
+    this.#reserveStep('model-call');
+    const newMessages = messages.slice(journaledMessageCount);
+    journaledMessageCount = messages.length;
+    const input =
+      this.#seq === 0
+        ? { system, tools: toolSpecs.map((spec) => spec.name), messages: newMessages }
+        : { messages: newMessages };
+    const model = this.#request.model;
+    const chatSpan = {
+      name: `chat ${modelAttributes(model.id)['gen_ai.request.model']}`,
+      kind: 'chat' as const,
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        ...modelAttributes(model.id),
+        'nova.run.id': this.#request.runId,
+        'gen_ai.input.messages': JSON.stringify(input),
+      },
+    };
+    const response = await this.#step('model-call', model.id, input, chatSpan, async () => {
+      const answer = await model.generate({
+        system,
+        messages,
+        tools: toolSpecs,
+        signal: this.#abort.signal,
+        onTextDelta: (delta) => this.#emit({ type: 'text-delta', runId: this.#request.runId, delta }),
+      });
+      return {
+        output: {
+          text: answer.text,
+          toolCalls: answer.toolCalls,
+          finishReason: answer.finishReason,
+          modelId: answer.modelId,
+        },
+        usage: answer.usage,
+        value: answer,
+        spanAttributes: {
+          'gen_ai.response.model': answer.modelId,
+          'gen_ai.response.finish_reasons': answer.finishReason,
+          'gen_ai.usage.input_tokens': answer.usage.inputTokens,
+          'gen_ai.usage.output_tokens': answer.usage.outputTokens,
+          'gen_ai.output.messages': JSON.stringify({ text: answer.text, toolCalls: answer.toolCalls }),
+          ...costAttribute(estimateCostUsd(answer.usage, this.#dependencies.prices?.(model.id))),
+        },
+      };
+    });
+    this.#usage = addUsage(this.#usage, response.usage);
+    if (totalTokens(this.#usage) > this.#budget.maxTokens) {
+      throw new NovaError(
+        'BUDGET_EXCEEDED',
+        `token budget of ${this.#budget.maxTokens} spent (${totalTokens(this.#usage)} used); raise budget.tokens in the agent file`,
+        { details: { budget: 'tokens', limit: this.#budget.maxTokens, used: totalTokens(this.#usage) } },
+      );
+    }
+
+    if (response.toolCalls.length === 0) {
+      if (response.text.trim().length > 0 && contract) {
+        const check = checkAgainstContract(response.text, contract);
+        if (check.ok) {
+          return { outcome: { ...this.#outcome(response.text), output: check.value }, journaledMessageCount };
+        }
+        // Invalid data never flows on: the model gets the violations back, a bounded number of times.
+        if (this.#contractRetries >= maxContractRetries) {
+          throw new NovaError(
+            'OUTPUT_INVALID',
+            `the answer broke its output contract ${this.#contractRetries + 1} times; last problems: ${check.problems.join('; ')}`,
+            { details: { problems: check.problems } },
+          );
+        }
+        this.#contractRetries += 1;
+        messages.push({ role: 'assistant', text: response.text, toolCalls: [] });
         messages.push({
           role: 'user',
-          content: 'Your last reply was empty. Answer the task, or call one of the available tools.',
+          content: `Your answer does not match the required output schema: ${check.problems.join('; ')}. Reply again with only the corrected JSON.`,
         });
-        continue;
+        return { journaledMessageCount };
       }
-
-      messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
-      const results: ModelToolResult[] = [];
-      for (const call of response.toolCalls) {
-        this.#throwIfStopped();
-        results.push(await this.#callTool(call));
-      }
-      messages.push({ role: 'tool', results });
+      if (response.text.trim().length > 0)
+        return { outcome: this.#outcome(response.text), journaledMessageCount };
+      this.#countToolError('the model returned an empty reply');
+      messages.push({ role: 'assistant', text: '', toolCalls: [] });
+      messages.push({
+        role: 'user',
+        content: 'Your last reply was empty. Answer the task, or call one of the available tools.',
+      });
+      return { journaledMessageCount };
     }
+
+    messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
+    const results: ModelToolResult[] = [];
+    for (const call of response.toolCalls) {
+      this.#throwIfStopped();
+      results.push(await this.#callTool(call));
+    }
+    messages.push({ role: 'tool', results });
+    return { journaledMessageCount };
   }
 
   async #callTool(call: ModelToolCall): Promise<ModelToolResult> {
     this.#reserveStep('tool-call');
-    return this.#step('tool-call', call.name, { toolCallId: call.id, input: call.input }, async () => {
-      const result = await this.#executeTool(call);
+    const toolSpan = {
+      name: `execute_tool ${call.name}`,
+      kind: 'execute_tool' as const,
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': call.name,
+        'gen_ai.tool.call.id': call.id,
+        'gen_ai.tool.type': 'function',
+        'gen_ai.tool.call.arguments': JSON.stringify(call.input ?? null),
+        'nova.run.id': this.#request.runId,
+      },
+    };
+    const input = { toolCallId: call.id, input: call.input };
+    return this.#step('tool-call', call.name, input, toolSpan, async (span) => {
+      const result = await this.#executeTool(call, span);
+      const spanAttributes = { 'gen_ai.tool.call.result': result.output };
       // A tool error goes back to the model, so the run goes on; the step still shows as failed.
       return result.isError
-        ? { output: result.output, value: result, error: { code: 'TOOL_ERROR', message: result.output } }
-        : { output: result.output, value: result };
+        ? {
+            output: result.output,
+            value: result,
+            error: { code: 'TOOL_ERROR', message: result.output },
+            spanAttributes,
+          }
+        : { output: result.output, value: result, spanAttributes };
     });
   }
 
   /** Runs one tool call; every way it can go wrong becomes a tool error the model can read. */
-  async #executeTool(call: ModelToolCall): Promise<ModelToolResult> {
+  async #executeTool(call: ModelToolCall, span: SpanHandle): Promise<ModelToolResult> {
     const { agent, projects, task, runId } = this.#request;
     const fail = (message: string): ModelToolResult => {
       this.#countToolError(`${call.name}: ${message}`);
@@ -341,6 +453,7 @@ class AgentRun {
       ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
       signal: this.#abort.signal,
       delegation: this.#delegationContext(),
+      span: this.#childOf(span),
     };
     try {
       const output = await tool.execute(parsed.data, context);
@@ -411,11 +524,13 @@ class AgentRun {
     kind: StepKind,
     name: string,
     input: unknown,
-    work: () => Promise<{
+    spanStart: { name: string; kind: SpanKind; attributes: SpanAttributes },
+    work: (span: SpanHandle) => Promise<{
       output: unknown;
       usage?: TokenUsage;
       value: Value;
       error?: { code: string; message: string };
+      spanAttributes?: SpanAttributes;
     }>,
   ): Promise<Value> {
     const { journal, clock } = this.#dependencies;
@@ -434,8 +549,16 @@ class AgentRun {
     };
     await journal.startStep(started);
     this.#emit({ type: 'step-start', runId, step: started });
+    const span = this.#tracer.startSpan(
+      spanStart.name,
+      spanStart.kind,
+      { ...spanStart.attributes, 'nova.step.seq': seq },
+      this.#childOf(this.#turnSpan ?? this.#runSpan),
+    );
     try {
-      const result = await work();
+      const result = await work(span);
+      if (result.spanAttributes) span.setAttributes(result.spanAttributes);
+      span.end(result.error ? 'error' : 'ok', result.error);
       const endedMs = clock.now();
       const completion = {
         status: result.error ? ('failed' as const) : ('succeeded' as const),
@@ -450,6 +573,7 @@ class AgentRun {
       return result.value;
     } catch (error) {
       const failure = this.#stopReason ?? toNovaError(error);
+      span.end('error', { code: failure.code, message: failure.message });
       const endedMs = clock.now();
       const completion = {
         status: 'failed' as const,
@@ -461,6 +585,13 @@ class AgentRun {
       this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
       throw failure;
     }
+  }
+
+  /** Where a span nests: under `parent`, in the trace of this run's root run. */
+  #childOf(parent: SpanHandle | undefined): SpanParent {
+    const traceId =
+      parent?.traceId ?? this.#request.parentSpan?.traceId ?? this.#request.rootRunId ?? this.#request.runId;
+    return parent ? { traceId, spanId: parent.spanId } : { traceId };
   }
 
   #emit(event: RunEvent): void {
@@ -497,4 +628,23 @@ function firstMessage(task: Task, context: ContextPack | undefined): string {
   if (handoff.outputContract)
     lines.push('', `Answer with JSON matching this schema: ${JSON.stringify(handoff.outputContract)}`);
   return lines.join('\n');
+}
+
+/** GenAI attributes naming a model from its `provider:model` id. */
+function modelAttributes(modelId: string): {
+  'gen_ai.request.model': string;
+  'gen_ai.provider.name': string;
+  'nova.model.id': string;
+} {
+  const colon = modelId.indexOf(':');
+  return {
+    'gen_ai.request.model': colon < 0 ? modelId : modelId.slice(colon + 1),
+    'gen_ai.provider.name': colon < 0 ? 'unknown' : modelId.slice(0, colon),
+    'nova.model.id': modelId,
+  };
+}
+
+/** The cost estimate as an attribute; left out when the model's price is unknown. */
+function costAttribute(costUsd: number | null): { 'nova.cost.usd'?: number } {
+  return costUsd === null ? {} : { 'nova.cost.usd': costUsd };
 }

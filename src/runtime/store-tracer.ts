@@ -63,7 +63,10 @@ export class StoreTracer implements Tracer {
           endTime: new Date(clock.now()).toISOString(),
           status,
           attributes: error
-            ? { ...current, ...this.#clean({ 'error.type': error.code, 'nova.error.message': error.message }) }
+            ? {
+                ...current,
+                ...this.#clean({ 'error.type': error.code, 'nova.error.message': error.message }),
+              }
             : current,
         };
         // After the start record, so the end always wins.

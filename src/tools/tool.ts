@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SpanParent } from '../ports/tracer.ts';
 import type { Budget } from '../domain/budget.ts';
 import type { Effect } from '../domain/effect.ts';
 import type { TokenUsage } from '../domain/usage.ts';
@@ -26,6 +27,8 @@ export interface ToolContext {
   readonly defaultProjectId?: string;
   readonly signal: AbortSignal;
   readonly delegation?: DelegationContext;
+  /** The span of this tool call: work the tool starts (a delegated run) nests under it. */
+  readonly span?: SpanParent;
 }
 
 export interface ProjectRef {

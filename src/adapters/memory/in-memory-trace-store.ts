@@ -7,7 +7,7 @@ export class InMemoryTraceStore implements TraceStore {
 
   recordSpan(span: Span): Promise<void> {
     let spans = this.#traces.get(span.traceId);
-    if (!spans) this.#traces.set(span.traceId, (spans = new Map()));
+    if (!spans) this.#traces.set(span.traceId, (spans = new Map<string, Span>()));
     const existing = spans.get(span.spanId);
     // An update keeps the span's place (and its identity fields); insertion order breaks ties.
     spans.set(span.spanId, structuredClone(existing ? { ...span, ...pickIdentity(existing) } : span));
