@@ -13,6 +13,7 @@ import { defaultBudget } from '../../src/domain/budget.ts';
 import { NovaError } from '../../src/domain/nova-error.ts';
 import type { ChatModel, ModelRequest, ModelResponse, ModelResolver } from '../../src/ports/chat-model.ts';
 import type { ContextSource } from '../../src/ports/context-source.ts';
+import type { TraceStore } from '../../src/ports/trace-store.ts';
 import { defineTool, type Tool } from '../../src/tools/tool.ts';
 
 export type TestTurn =
@@ -63,6 +64,8 @@ export async function createTestApp(
     clock?: { now(): number; sleep(ms: number): Promise<void> };
     /** Applied to every span (default: key formats only). */
     redact?: Redact;
+    /** Where spans go (default: in memory). */
+    traces?: TraceStore;
   } = {},
 ) {
   const turns = options.turns ?? [{ text: 'hello from the test model' }];
@@ -104,7 +107,7 @@ export async function createTestApp(
   const tools = new Map([[searchTool.name, searchTool]]);
   let counter = 0;
   const clock = options.clock ?? { now: () => Date.now(), sleep: () => Promise.resolve() };
-  const traces = new InMemoryTraceStore();
+  const traces = options.traces ?? new InMemoryTraceStore();
   const tracer = new StoreTracer({ store: traces, clock, redact: options.redact ?? createRedactor({}) });
   const app = new NovaApp({
     catalog,
