@@ -6,6 +6,7 @@ import {
   type ModelsConfig,
   type ProjectConfig,
   type RoutingConfig,
+  type TracingConfig,
   type ServerConfig,
 } from './nova-config.ts';
 import {
@@ -28,6 +29,7 @@ export interface NovaConfig {
   readonly routing: RoutingConfig;
   readonly reuseWindowSeconds: number;
   readonly contextTokenBudget: number;
+  readonly tracing: TracingConfig;
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -139,6 +141,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     routing: file.routing,
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
+    tracing: file.tracing,
   };
 }
 

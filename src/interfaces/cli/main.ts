@@ -8,6 +8,7 @@ import { doctorCommand } from './commands/doctor-command.ts';
 import { evalCommand, routeCommand } from './commands/route-command.ts';
 import { runsCommands } from './commands/runs-command.ts';
 import { startCommand } from './commands/start-command.ts';
+import { traceCommand } from './commands/trace-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
 
 /** Shared by every command: how to build Nova and where to write. */
@@ -50,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     askCommand(context),
     agentsCommands(context),
     runsCommands(context),
+    traceCommand(context),
     routeCommand(context),
     evalCommand(context),
     doctorCommand(context),
