@@ -27,6 +27,7 @@ import { runAgent } from '../src/runtime/agent-runner.ts';
 import { defineTool } from '../src/tools/tool.ts';
 import { toModelToolSpec } from '../src/tools/tool-registry.ts';
 import { runRoutingBench } from './routing-bench.ts';
+import { formatTracingBench, runTracingBench } from './tracing-bench.ts';
 
 const asJson = process.argv.includes('--json');
 const log = (line: string): void => {
@@ -369,4 +370,8 @@ log('\n4. Routing (offline ranker; synthetic agents added to reach 150 and 500)'
 for (const [name, value] of Object.entries(routing)) {
   log(`   ${name.padEnd(34)} ${value >= 100 ? Math.round(value).toString() : value.toFixed(3)}`);
 }
-if (asJson) process.stdout.write(`${JSON.stringify({ overhead, journal, growth, routing }, null, 2)}\n`);
+const tracing = await runTracingBench();
+log('');
+for (const line of formatTracingBench(tracing)) log(line);
+if (asJson)
+  process.stdout.write(`${JSON.stringify({ overhead, journal, growth, routing, tracing }, null, 2)}\n`);

@@ -17,18 +17,39 @@ export interface StoreTracerOptions {
   readonly newSpanId?: () => string;
 }
 
+/** More queued records than this are written at once instead of waiting for the batch window. */
+const maxQueuedRecords = 512;
+
+/** How long records wait to be written together (a crash loses at most this much of a trace). */
+const batchWindowMs = 50;
+
 /**
- * A tracer that writes spans to a TraceStore: once when a span starts (so a running or crashed
- * run's trace shows how far it got) and once when it ends. Attributes are redacted and cut first.
- * A failing store never fails the run: the write is dropped and counted in `droppedWrites`.
+ * A tracer that writes spans to a TraceStore: a record when a span starts (so a running or
+ * crashed run's trace shows how far it got) and again when it ends. Records queue in memory and
+ * are written together every 50 ms (one transaction instead of one per record; a started span
+ * that ended meanwhile is written once); `flush` writes at once. Attributes are
+ * redacted and cut first. A failing store never fails the run: the records are dropped and
+ * counted in `droppedWrites`.
  */
 export class StoreTracer implements Tracer {
   readonly #options: StoreTracerOptions;
-  readonly #pending = new Set<Promise<void>>();
+  /** Latest record per span; a Map keeps each span at the place it started, so parents come first. */
+  #queue = new Map<string, Span>();
+  #scheduled: NodeJS.Timeout | undefined;
+  #writing: Promise<void> = Promise.resolve();
   #droppedWrites = 0;
+  #spanPrefix = randomBytes(4).toString('hex');
+  #spanCounter = 0;
 
   constructor(options: StoreTracerOptions) {
     this.#options = options;
+  }
+
+  /** 16 hex digits (an OpenTelemetry span id): a random per-tracer prefix and a counter. */
+  #nextSpanId(): string {
+    this.#spanCounter = (this.#spanCounter + 1) >>> 0;
+    if (this.#spanCounter === 0) this.#spanPrefix = randomBytes(4).toString('hex');
+    return `${this.#spanPrefix}${this.#spanCounter.toString(16).padStart(8, '0')}`;
   }
 
   get droppedWrites(): number {
@@ -37,18 +58,18 @@ export class StoreTracer implements Tracer {
 
   startSpan(name: string, kind: SpanKind, attributes: SpanAttributes, parent: SpanParent): SpanHandle {
     const { clock } = this.#options;
-    const spanId = this.#options.newSpanId?.() ?? randomBytes(8).toString('hex');
+    const spanId = this.#options.newSpanId?.() ?? this.#nextSpanId();
     const base = {
       traceId: parent.traceId,
       spanId,
-      ...(parent.spanId === undefined ? {} : { parentSpanId: parent.spanId }),
+      ...(parent.spanId === undefined || parent.spanId === '' ? {} : { parentSpanId: parent.spanId }),
       name,
       kind,
       startTime: new Date(clock.now()).toISOString(),
     };
     let current: Record<string, string | number | boolean> = this.#clean(attributes);
     let ended = false;
-    let written = this.#write({ ...base, status: 'unset', attributes: current });
+    this.#enqueue({ ...base, status: 'unset', attributes: current });
     return {
       traceId: base.traceId,
       spanId,
@@ -58,7 +79,7 @@ export class StoreTracer implements Tracer {
       end: (status, error) => {
         if (ended) return;
         ended = true;
-        const span: Span = {
+        this.#enqueue({
           ...base,
           endTime: new Date(clock.now()).toISOString(),
           status,
@@ -68,15 +89,15 @@ export class StoreTracer implements Tracer {
                 ...this.#clean({ 'error.type': error.code, 'nova.error.message': error.message }),
               }
             : current,
-        };
-        // After the start record, so the end always wins.
-        written = this.#track(written.then(() => this.#write(span)));
+        });
       },
     };
   }
 
+  /** Writes what is queued and waits for every write so far. */
   async flush(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    this.#writeQueued();
+    await this.#writing;
   }
 
   #clean(attributes: SpanAttributes): Record<string, string | number | boolean> {
@@ -91,23 +112,26 @@ export class StoreTracer implements Tracer {
     return result;
   }
 
-  #write(span: Span): Promise<void> {
-    let promise: Promise<void>;
-    try {
-      promise = this.#options.store.recordSpan(span).catch(() => {
-        this.#droppedWrites += 1;
-      });
-    } catch {
-      this.#droppedWrites += 1;
-      return Promise.resolve();
-    }
-    return this.#track(promise);
+  #enqueue(span: Span): void {
+    this.#queue.set(`${span.traceId}\u0000${span.spanId}`, span);
+    if (this.#queue.size >= maxQueuedRecords) this.#writeQueued();
+    else this.#scheduled ??= setTimeout(() => this.#writeQueued(), batchWindowMs);
   }
 
-  #track(promise: Promise<void>): Promise<void> {
-    this.#pending.add(promise);
-    void promise.finally(() => this.#pending.delete(promise));
-    return promise;
+  #writeQueued(): void {
+    if (this.#scheduled) clearTimeout(this.#scheduled);
+    this.#scheduled = undefined;
+    if (this.#queue.size === 0) return;
+    const batch = [...this.#queue.values()];
+    this.#queue = new Map();
+    // One batch after the other, so a span's end never overtakes its start.
+    this.#writing = this.#writing.then(async () => {
+      try {
+        await this.#options.store.recordSpans(batch);
+      } catch {
+        this.#droppedWrites += batch.length;
+      }
+    });
   }
 }
 

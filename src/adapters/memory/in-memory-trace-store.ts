@@ -14,6 +14,10 @@ export class InMemoryTraceStore implements TraceStore {
     return Promise.resolve();
   }
 
+  async recordSpans(spans: readonly Span[]): Promise<void> {
+    for (const span of spans) await this.recordSpan(span);
+  }
+
   listSpans(traceId: string): Promise<Span[]> {
     const spans = [...(this.#traces.get(traceId)?.values() ?? [])].map((span) => structuredClone(span));
     // Array.prototype.sort is stable, so equal start times stay in insertion order.

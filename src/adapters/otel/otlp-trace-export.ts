@@ -62,14 +62,22 @@ export class OtlpExportingTraceStore implements TraceStore {
   }
 
   async recordSpan(span: Span): Promise<void> {
-    if (span.endTime !== undefined) {
-      try {
-        this.#processor.onEnd(toReadableSpan(span, this.#resource, this.#scope));
-      } catch {
-        // Export is best effort; the local store below is the record.
-      }
-    }
+    this.#export(span);
     await this.#inner.recordSpan(span);
+  }
+
+  async recordSpans(spans: readonly Span[]): Promise<void> {
+    for (const span of spans) this.#export(span);
+    await this.#inner.recordSpans(spans);
+  }
+
+  #export(span: Span): void {
+    if (span.endTime === undefined) return;
+    try {
+      this.#processor.onEnd(toReadableSpan(span, this.#resource, this.#scope));
+    } catch {
+      // Export is best effort; the local store is the record.
+    }
   }
 
   listSpans(traceId: string): Promise<Span[]> {

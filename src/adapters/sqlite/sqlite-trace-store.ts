@@ -37,26 +37,37 @@ export class SqliteTraceStore implements TraceStore {
   }
 
   async recordSpan(span: Span): Promise<void> {
-    storageCall('recording a trace span', () =>
-      this.#database
-        .statement(
-          `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, start_time, end_time, status, attributes)
+    storageCall('recording a trace span', () => this.#upsert(span));
+  }
+
+  async recordSpans(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return;
+    storageCall('recording trace spans', () =>
+      this.#database.transaction(() => {
+        for (const span of spans) this.#upsert(span);
+      }),
+    );
+  }
+
+  #upsert(span: Span): void {
+    this.#database
+      .statement(
+        `INSERT INTO spans (trace_id, span_id, parent_span_id, name, kind, start_time, end_time, status, attributes)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT (trace_id, span_id) DO UPDATE SET
              end_time = excluded.end_time, status = excluded.status, attributes = excluded.attributes`,
-        )
-        .run(
-          span.traceId,
-          span.spanId,
-          span.parentSpanId ?? null,
-          span.name,
-          span.kind,
-          span.startTime,
-          span.endTime ?? null,
-          span.status,
-          JSON.stringify(span.attributes),
-        ),
-    );
+      )
+      .run(
+        span.traceId,
+        span.spanId,
+        span.parentSpanId ?? null,
+        span.name,
+        span.kind,
+        span.startTime,
+        span.endTime ?? null,
+        span.status,
+        JSON.stringify(span.attributes),
+      );
   }
 
   async listSpans(traceId: string): Promise<Span[]> {
