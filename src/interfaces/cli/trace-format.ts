@@ -13,7 +13,7 @@ function describe(node: TraceNode): string {
   const { span } = node;
   const parts = [
     `${marks[span.status]} ${span.name}`,
-    node.durationMs === undefined ? 'running' : formatDuration(node.durationMs),
+    node.durationMs === undefined ? 'not ended' : formatDuration(node.durationMs),
   ];
   if (node.modelCalls > 0) {
     parts.push(
