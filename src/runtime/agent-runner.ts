@@ -170,6 +170,7 @@ class AgentRun {
       ? { code: failure.code, message: failure.message }
       : undefined;
     const endedAt = new Date(clock.now()).toISOString();
+    this.#turnSpan?.end(error ? 'error' : 'ok', error);
     this.#runSpan.setAttributes({
       'gen_ai.usage.input_tokens': this.#usage.inputTokens,
       'gen_ai.usage.output_tokens': this.#usage.outputTokens,
@@ -256,133 +257,107 @@ class AgentRun {
     let journaledMessageCount = 0;
 
     for (let turn = 1; ; turn++) {
+      // A turn is a model call and the tool calls it asks for; it ends where the next begins.
+      this.#turnSpan?.end('ok');
       this.#turnSpan = this.#tracer.startSpan(
         `turn ${turn}`,
         'turn',
         { 'nova.run.id': this.#request.runId, 'nova.turn': turn },
         this.#childOf(this.#runSpan),
       );
-      try {
-        const answer = await this.#turn(system, toolSpecs, contract, messages, journaledMessageCount);
-        journaledMessageCount = answer.journaledMessageCount;
-        if (answer.outcome) {
-          this.#turnSpan.end('ok');
-          return answer.outcome;
-        }
-        this.#turnSpan.end('ok');
-      } catch (error) {
-        const failure = this.#stopReason ?? toNovaError(error);
-        this.#turnSpan.end('error', { code: failure.code, message: failure.message });
-        throw error;
-      }
-    }
-  }
-
-  /** One agent turn: a model call and the tool calls it asks for; an outcome when it answers. */
-  async #turn(
-    system: string,
-    toolSpecs: ModelToolSpec[],
-    contract: Record<string, unknown> | undefined,
-    messages: ModelMessage[],
-    journaled: number,
-  ): Promise<{ outcome?: Outcome; journaledMessageCount: number }> {
-    let journaledMessageCount = journaled;
-    this.#throwIfStopped();
-    this.#reserveStep('model-call');
-    const newMessages = messages.slice(journaledMessageCount);
-    journaledMessageCount = messages.length;
-    const input =
-      this.#seq === 0
-        ? { system, tools: toolSpecs.map((spec) => spec.name), messages: newMessages }
-        : { messages: newMessages };
-    const model = this.#request.model;
-    const chatSpan = {
-      name: `chat ${modelAttributes(model.id)['gen_ai.request.model']}`,
-      kind: 'chat' as const,
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        ...modelAttributes(model.id),
-        'nova.run.id': this.#request.runId,
-        'gen_ai.input.messages': JSON.stringify(input),
-      },
-    };
-    const response = await this.#step('model-call', model.id, input, chatSpan, async () => {
-      const answer = await model.generate({
-        system,
-        messages,
-        tools: toolSpecs,
-        signal: this.#abort.signal,
-        onTextDelta: (delta) => this.#emit({ type: 'text-delta', runId: this.#request.runId, delta }),
-      });
-      return {
-        output: {
-          text: answer.text,
-          toolCalls: answer.toolCalls,
-          finishReason: answer.finishReason,
-          modelId: answer.modelId,
-        },
-        usage: answer.usage,
-        value: answer,
-        spanAttributes: {
-          'gen_ai.response.model': answer.modelId,
-          'gen_ai.response.finish_reasons': answer.finishReason,
-          'gen_ai.usage.input_tokens': answer.usage.inputTokens,
-          'gen_ai.usage.output_tokens': answer.usage.outputTokens,
-          'gen_ai.output.messages': JSON.stringify({ text: answer.text, toolCalls: answer.toolCalls }),
-          ...costAttribute(estimateCostUsd(answer.usage, this.#dependencies.prices?.(model.id))),
+      this.#throwIfStopped();
+      this.#reserveStep('model-call');
+      const newMessages = messages.slice(journaledMessageCount);
+      journaledMessageCount = messages.length;
+      const input =
+        this.#seq === 0
+          ? { system, tools: toolSpecs.map((spec) => spec.name), messages: newMessages }
+          : { messages: newMessages };
+      const model = this.#request.model;
+      const chatSpan = {
+        name: `chat ${modelAttributes(model.id)['gen_ai.request.model']}`,
+        kind: 'chat' as const,
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          ...modelAttributes(model.id),
+          'nova.run.id': this.#request.runId,
+          'gen_ai.input.messages': JSON.stringify(input),
         },
       };
-    });
-    this.#usage = addUsage(this.#usage, response.usage);
-    if (totalTokens(this.#usage) > this.#budget.maxTokens) {
-      throw new NovaError(
-        'BUDGET_EXCEEDED',
-        `token budget of ${this.#budget.maxTokens} spent (${totalTokens(this.#usage)} used); raise budget.tokens in the agent file`,
-        { details: { budget: 'tokens', limit: this.#budget.maxTokens, used: totalTokens(this.#usage) } },
-      );
-    }
+      const response = await this.#step('model-call', model.id, input, chatSpan, async () => {
+        const answer = await model.generate({
+          system,
+          messages,
+          tools: toolSpecs,
+          signal: this.#abort.signal,
+          onTextDelta: (delta) => this.#emit({ type: 'text-delta', runId: this.#request.runId, delta }),
+        });
+        return {
+          output: {
+            text: answer.text,
+            toolCalls: answer.toolCalls,
+            finishReason: answer.finishReason,
+            modelId: answer.modelId,
+          },
+          usage: answer.usage,
+          value: answer,
+          spanAttributes: {
+            'gen_ai.response.model': answer.modelId,
+            'gen_ai.response.finish_reasons': answer.finishReason,
+            'gen_ai.usage.input_tokens': answer.usage.inputTokens,
+            'gen_ai.usage.output_tokens': answer.usage.outputTokens,
+            'gen_ai.output.messages': JSON.stringify({ text: answer.text, toolCalls: answer.toolCalls }),
+            ...costAttribute(estimateCostUsd(answer.usage, this.#dependencies.prices?.(model.id))),
+          },
+        };
+      });
+      this.#usage = addUsage(this.#usage, response.usage);
+      if (totalTokens(this.#usage) > this.#budget.maxTokens) {
+        throw new NovaError(
+          'BUDGET_EXCEEDED',
+          `token budget of ${this.#budget.maxTokens} spent (${totalTokens(this.#usage)} used); raise budget.tokens in the agent file`,
+          { details: { budget: 'tokens', limit: this.#budget.maxTokens, used: totalTokens(this.#usage) } },
+        );
+      }
 
-    if (response.toolCalls.length === 0) {
-      if (response.text.trim().length > 0 && contract) {
-        const check = checkAgainstContract(response.text, contract);
-        if (check.ok) {
-          return { outcome: { ...this.#outcome(response.text), output: check.value }, journaledMessageCount };
+      if (response.toolCalls.length === 0) {
+        if (response.text.trim().length > 0 && contract) {
+          const check = checkAgainstContract(response.text, contract);
+          if (check.ok) return { ...this.#outcome(response.text), output: check.value };
+          // Invalid data never flows on: the model gets the violations back, a bounded number of times.
+          if (this.#contractRetries >= maxContractRetries) {
+            throw new NovaError(
+              'OUTPUT_INVALID',
+              `the answer broke its output contract ${this.#contractRetries + 1} times; last problems: ${check.problems.join('; ')}`,
+              { details: { problems: check.problems } },
+            );
+          }
+          this.#contractRetries += 1;
+          messages.push({ role: 'assistant', text: response.text, toolCalls: [] });
+          messages.push({
+            role: 'user',
+            content: `Your answer does not match the required output schema: ${check.problems.join('; ')}. Reply again with only the corrected JSON.`,
+          });
+          continue;
         }
-        // Invalid data never flows on: the model gets the violations back, a bounded number of times.
-        if (this.#contractRetries >= maxContractRetries) {
-          throw new NovaError(
-            'OUTPUT_INVALID',
-            `the answer broke its output contract ${this.#contractRetries + 1} times; last problems: ${check.problems.join('; ')}`,
-            { details: { problems: check.problems } },
-          );
-        }
-        this.#contractRetries += 1;
-        messages.push({ role: 'assistant', text: response.text, toolCalls: [] });
+        if (response.text.trim().length > 0) return this.#outcome(response.text);
+        this.#countToolError('the model returned an empty reply');
+        messages.push({ role: 'assistant', text: '', toolCalls: [] });
         messages.push({
           role: 'user',
-          content: `Your answer does not match the required output schema: ${check.problems.join('; ')}. Reply again with only the corrected JSON.`,
+          content: 'Your last reply was empty. Answer the task, or call one of the available tools.',
         });
-        return { journaledMessageCount };
+        continue;
       }
-      if (response.text.trim().length > 0)
-        return { outcome: this.#outcome(response.text), journaledMessageCount };
-      this.#countToolError('the model returned an empty reply');
-      messages.push({ role: 'assistant', text: '', toolCalls: [] });
-      messages.push({
-        role: 'user',
-        content: 'Your last reply was empty. Answer the task, or call one of the available tools.',
-      });
-      return { journaledMessageCount };
-    }
 
-    messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
-    const results: ModelToolResult[] = [];
-    for (const call of response.toolCalls) {
-      this.#throwIfStopped();
-      results.push(await this.#callTool(call));
+      messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
+      const results: ModelToolResult[] = [];
+      for (const call of response.toolCalls) {
+        this.#throwIfStopped();
+        results.push(await this.#callTool(call));
+      }
+      messages.push({ role: 'tool', results });
     }
-    messages.push({ role: 'tool', results });
-    return { journaledMessageCount };
   }
 
   async #callTool(call: ModelToolCall): Promise<ModelToolResult> {
