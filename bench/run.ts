@@ -28,6 +28,7 @@ import { defineTool } from '../src/tools/tool.ts';
 import { toModelToolSpec } from '../src/tools/tool-registry.ts';
 import { runRoutingBench } from './routing-bench.ts';
 import { runPipelineBench } from './pipeline-bench.ts';
+import { formatTracingBench, runTracingBench } from './tracing-bench.ts';
 
 const asJson = process.argv.includes('--json');
 const log = (line: string): void => {
@@ -370,8 +371,11 @@ log('\n4. Routing (offline ranker; synthetic agents added to reach 150 and 500)'
 for (const [name, value] of Object.entries(routing)) {
   log(`   ${name.padEnd(34)} ${value >= 100 ? Math.round(value).toString() : value.toFixed(3)}`);
 }
+const tracing = await runTracingBench();
+log('');
+for (const line of formatTracingBench(tracing)) log(line);
 const pipelines = await runPipelineBench();
-log('\n5. Durable pipelines (SQLite file, WAL; every step journaled, each a side effect through the ledger)');
+log('\n6. Durable pipelines (SQLite file, WAL; every step journaled, each a side effect through the ledger)');
 log(`   per step (10-step pipelines)        ${format(pipelines.pipelineStepMedianMs ?? 0, 3)} ms`);
 log(
   `   1,000-step pipeline, steps 1–10 vs 991–1,000   ${format(pipelines.pipelineStepsEarlyMedianMs ?? 0, 3)} ms → ${format(pipelines.pipelineStepsLateMedianMs ?? 0, 3)} ms  (${format(pipelines.pipelineLateToEarlyRatio ?? 0, 2)}×; target ≤ 1.2×)`,
@@ -380,4 +384,6 @@ log(
   `   resume after kill -9 mid-way: ${pipelines.resumeStepsAlreadyDone} steps already done, first new step after ${format(pipelines.resumeToFirstNewStepMs ?? 0, 1)} ms, finished in ${format(pipelines.resumeToCompletionMs ?? 0, 0)} ms`,
 );
 if (asJson)
-  process.stdout.write(`${JSON.stringify({ overhead, journal, growth, routing, pipelines }, null, 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ overhead, journal, growth, routing, tracing, pipelines }, null, 2)}\n`,
+  );

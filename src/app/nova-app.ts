@@ -15,6 +15,10 @@ import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { ApprovalStore } from '../ports/approval-store.ts';
 import { evaluateToolAccess, type GlobalPolicy } from '../policy/tool-access.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
+import type { TraceStore } from '../ports/trace-store.ts';
+import type { Tracer } from '../ports/tracer.ts';
+import type { Span } from '../domain/span.ts';
+import type { PriceLookup } from '../runtime/model-prices.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
 import { runAgent, type ReplayDivergence } from '../runtime/agent-runner.ts';
@@ -56,6 +60,11 @@ export interface NovaAppDependencies {
   readonly contextSource?: ContextSource;
   /** Tokens of context an agent is given at most (default 3,000). */
   readonly contextTokenBudget?: number;
+  /** Records spans of every run (default: none); `traces` is where `getTrace` reads them. */
+  readonly tracer?: Tracer;
+  readonly traces?: TraceStore;
+  /** Model prices for the cost estimate on model-call spans. */
+  readonly prices?: PriceLookup;
   /** Side effects by idempotency key; without it a resumed run could repeat a tool call. */
   readonly effects?: EffectLedger;
   /** A throwaway journal for replays, which must not add runs to the real one. */
@@ -172,6 +181,7 @@ export class NovaApp {
         depth: delegation.depth + 1,
         chain: [...delegation.chain, agent.name],
         budgetCeiling: delegation.remaining(),
+        ...(context.span ? { parentSpan: context.span } : {}),
         signal: context.signal,
         onEvent: (event) => events.publish(event),
       },
@@ -739,6 +749,40 @@ export class NovaApp {
     return { run, steps, children: children.reverse() };
   }
 
+  /**
+   * The spans of a run and everything below it (its turns, model and tool calls, delegated runs),
+   * parents before children. A root run's whole trace, or a trace id that is not a run (a pipeline).
+   */
+  async getTrace(runId: string): Promise<{ traceId: string; run?: Run; spans: Span[] }> {
+    const { journal, traces } = this.#dependencies;
+    if (!traces) throw new NovaError('NOT_FOUND', 'tracing is off in this Nova; nothing is recorded');
+    const run = await journal.getRun(runId);
+    const traceId = run?.rootRunId ?? runId;
+    const all = await traces.listSpans(traceId);
+    if (!run && all.length === 0) {
+      throw new NovaError(
+        'NOT_FOUND',
+        `no run or trace with id "${runId}"; \`nova runs list\` shows recent runs`,
+        {
+          details: { runId },
+        },
+      );
+    }
+    if (!run || run.rootRunId === run.id) return { traceId, ...(run ? { run } : {}), spans: all };
+    const top = all.find((span) => span.kind === 'invoke_agent' && span.attributes['nova.run.id'] === run.id);
+    if (!top) return { traceId, run, spans: [] };
+    const below = new Set([top.spanId]);
+    const spans = [top];
+    // Parents start before their children, so one pass in start order finds the whole subtree.
+    for (const span of all) {
+      if (span.parentSpanId !== undefined && below.has(span.parentSpanId) && !below.has(span.spanId)) {
+        below.add(span.spanId);
+        spans.push(span);
+      }
+    }
+    return { traceId, run, spans };
+  }
+
   listRuns(filter?: RunFilter): Promise<Run[]> {
     return this.#dependencies.journal.listRuns(filter);
   }
@@ -758,6 +802,7 @@ export class NovaApp {
     const pending = [...this.#inFlight.values()];
     for (const entry of pending) entry.controller.abort(new NovaError('CANCELLED', 'Nova is shutting down'));
     await Promise.allSettled(pending.map((entry) => entry.done));
+    await this.#dependencies.tracer?.flush();
   }
 
   #prepare(request: AskRequest): PreparedRun {

@@ -14,6 +14,8 @@ import { SqlitePipelineStore } from '../adapters/sqlite/sqlite-pipeline-store.ts
 import { PipelineDirectorySource } from '../adapters/fs/pipeline-directory-source.ts';
 import { PipelineService } from '../app/pipeline-service.ts';
 import { PipelineEngine } from '../pipelines/pipeline-engine.ts';
+import { SqliteTraceStore } from '../adapters/sqlite/sqlite-trace-store.ts';
+import { OtlpExportingTraceStore } from '../adapters/otel/otlp-trace-export.ts';
 import { createProcessOwner, isOwnerAlive } from '../adapters/system/process-owner.ts';
 import { systemClock } from '../adapters/system/system-clock.ts';
 import { TimeOrderedIdGenerator } from '../adapters/system/time-ordered-id-generator.ts';
@@ -23,6 +25,10 @@ import { ProjectRegistry } from '../app/project-registry.ts';
 import { loadConfig, type NovaConfig } from '../config/load-config.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
+import { NovaError } from '../domain/nova-error.ts';
+import { createRedactor } from '../policy/redact.ts';
+import { createPriceLookup } from '../runtime/model-prices.ts';
+import { StoreTracer } from '../runtime/store-tracer.ts';
 import { createBuiltinTools } from '../tools/builtin/create-builtin-tools.ts';
 import { ToolRegistry, toModelToolSpec } from '../tools/tool-registry.ts';
 
@@ -74,6 +80,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const effects = new SqliteEffectLedger(database);
     const approvals = new SqliteApprovalStore(database);
     const notes = new SqliteNoteStore(database);
+    const tracing = createTracing(config, options.env, database, clock);
     const tools = new ToolRegistry();
     for (const tool of createBuiltinTools({ notes, ids, clock })) tools.register(tool);
     const catalog = new AgentCatalog(
@@ -104,6 +111,9 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         expiresAfterMs: config.approvalExpiryHours * 3_600_000,
         newId: () => ids.next('appr'),
       },
+      traces: tracing.traces,
+      ...(tracing.tracer ? { tracer: tracing.tracer } : {}),
+      prices: createPriceLookup(config.models.prices),
       routing: {
         modelTieBreak: config.routing.modelTieBreak,
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
@@ -172,6 +182,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         catalog.stop();
         pipelineSignal.abort();
         await app.shutdown();
+        await tracing.exporter?.shutdown();
         database.close();
       },
     };
@@ -179,4 +190,43 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     database.close();
     throw error;
   }
+}
+
+/**
+ * Spans go to the database and, with `tracing.otlpEndpoint`, also to an OTLP collector. Export
+ * header values come from the environment variables the config names, and are redacted like
+ * every other secret.
+ */
+function createTracing(
+  config: NovaConfig,
+  env: Readonly<Record<string, string | undefined>>,
+  database: ReturnType<typeof openSqliteDatabase>,
+  clock: Clock,
+): { traces: SqliteTraceStore; tracer?: StoreTracer; exporter?: OtlpExportingTraceStore } {
+  const traces = new SqliteTraceStore(database);
+  if (!config.tracing.enabled) return { traces };
+  const headers: Record<string, string> = {};
+  for (const [header, variable] of Object.entries(config.tracing.otlpHeaders)) {
+    const value = env[variable];
+    if (value === undefined || value === '') {
+      throw new NovaError(
+        'CONFIG_INVALID',
+        `tracing.otlpHeaders.${header} reads the environment variable ${variable}, which is not set; set it or remove the header`,
+      );
+    }
+    headers[header] = value;
+  }
+  const exporter = config.tracing.otlpEndpoint
+    ? new OtlpExportingTraceStore(traces, {
+        endpoint: config.tracing.otlpEndpoint,
+        headers,
+        serviceName: config.tracing.serviceName,
+      })
+    : undefined;
+  const redact = createRedactor({ env, secrets: Object.values(headers) });
+  return {
+    traces,
+    tracer: new StoreTracer({ store: exporter ?? traces, clock, redact }),
+    ...(exporter ? { exporter } : {}),
+  };
 }

@@ -6,6 +6,7 @@ import {
   type ModelsConfig,
   type ProjectConfig,
   type RoutingConfig,
+  type TracingConfig,
   type ServerConfig,
 } from './nova-config.ts';
 import {
@@ -34,6 +35,7 @@ export interface NovaConfig {
     readonly denyTools: readonly string[];
     readonly effects: ReadonlyArray<'read' | 'write' | 'external' | 'exec'>;
   };
+  readonly tracing: TracingConfig;
 }
 
 export const configFileNames = ['nova.config.json', 'nova.config.yaml', 'nova.config.yml'] as const;
@@ -158,6 +160,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     contextTokenBudget: file.context.tokenBudget,
     approvalExpiryHours: file.approvals.expiresAfterHours,
     policy: file.policy,
+    tracing: file.tracing,
   };
 }
 

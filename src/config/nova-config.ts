@@ -34,6 +34,13 @@ export const modelsConfigSchema = z
      * lmstudio, llamacpp, vllm. Any other name with a baseUrl is an OpenAI-compatible server.
      */
     providers: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), providerSettings).default({}),
+    /**
+     * USD per 1,000,000 tokens by model id, for the cost estimate in traces; added to the
+     * built-in prices of well-known models (runtime/model-prices.ts). Unknown models show no cost.
+     */
+    prices: z
+      .record(modelId, z.object({ input: z.number().min(0), output: z.number().min(0) }).strict())
+      .optional(),
   })
   .strict();
 
@@ -106,6 +113,26 @@ export const contextConfigSchema = z
   })
   .strict();
 
+export const tracingConfigSchema = z
+  .object({
+    /** Record spans of every run in the local database (`nova trace <run>`). */
+    enabled: z.boolean().default(true),
+    /**
+     * Also export spans over OTLP/HTTP (JSON) to this URL, e.g. `http://localhost:4318` (Jaeger,
+     * Phoenix) or Langfuse's `/api/public/otel`; `/v1/traces` is appended when missing.
+     */
+    otlpEndpoint: z.url().optional(),
+    /** Header name → name of the environment variable holding its value (never the value itself). */
+    otlpHeaders: z
+      .record(
+        z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'),
+        z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name'),
+      )
+      .default({}),
+    serviceName: z.string().min(1).default('nova'),
+  })
+  .strict();
+
 /** `nova.config.json` (or the file named by `--config` / `NOVA_CONFIG`). */
 export const novaConfigSchema = z
   .object({
@@ -144,6 +171,7 @@ export const novaConfigSchema = z
       })
       .strict()
       .default({ expiresAfterHours: 72 }),
+    tracing: tracingConfigSchema.default(tracingConfigSchema.parse({})),
   })
   .strict();
 
@@ -152,3 +180,4 @@ export type ModelsConfig = z.infer<typeof modelsConfigSchema>;
 export type ProjectConfig = z.infer<typeof projectConfigSchema>;
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 export type RoutingConfig = z.infer<typeof routingConfigSchema>;
+export type TracingConfig = z.infer<typeof tracingConfigSchema>;

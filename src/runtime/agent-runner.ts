@@ -6,6 +6,7 @@ import { NovaError, toNovaError } from '../domain/nova-error.ts';
 import type { Outcome } from '../domain/outcome.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { Run, RunError } from '../domain/run.ts';
+import type { SpanAttributes, SpanKind } from '../domain/span.ts';
 import type { Step, StepKind } from '../domain/step.ts';
 import type { Task } from '../domain/task.ts';
 import { addUsage, totalTokens, zeroUsage, type TokenUsage } from '../domain/usage.ts';
@@ -22,9 +23,12 @@ import type { Clock } from '../ports/clock.ts';
 import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { ApprovalStore } from '../ports/approval-store.ts';
 import type { RunJournal } from '../ports/run-journal.ts';
+import type { SpanHandle, SpanParent, Tracer } from '../ports/tracer.ts';
 import type { DelegationContext, ProjectRef, Tool, ToolContext } from '../tools/tool.ts';
+import { estimateCostUsd, type PriceLookup } from './model-prices.ts';
 import { checkAgainstContract } from './output-contract.ts';
 import { extractOutcome } from './outcome-extraction.ts';
+import { noopTracer } from './store-tracer.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 
 /** How many times an answer that breaks its output contract goes back to the model. */
@@ -43,6 +47,10 @@ export interface AgentRunnerDependencies {
   /** The owner's ceiling over every agent (config `policy`). */
   readonly globalPolicy?: GlobalPolicy;
   readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
+  /** Records spans for the run, its turns, model calls and tool calls (default: none). */
+  readonly tracer?: Tracer;
+  /** Prices for the cost estimate on model-call spans (default: unknown). */
+  readonly prices?: PriceLookup;
   /** Records side-effecting tool calls by idempotency key so a resumed run never repeats one. */
   readonly effects?: EffectLedger;
   /**
@@ -94,6 +102,8 @@ export interface AgentRunRequest {
   readonly fingerprint?: string;
   /** The context pack the agent is given; its manifest is stored with the run. */
   readonly context?: ContextPack;
+  /** The span this run's `invoke_agent` span nests under (a delegate call or a pipeline step). */
+  readonly parentSpan?: SpanParent;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
   /** Recorded steps to play back first (resume, replay). */
@@ -139,6 +149,9 @@ class AgentRun {
   readonly #taint: string[] = [];
   /** Recorded steps by seq while the replay still agrees with this run. */
   #replaying: Map<number, Step> | undefined;
+  readonly #tracer: Tracer;
+  #runSpan: SpanHandle | undefined;
+  #turnSpan: SpanHandle | undefined;
 
   constructor(dependencies: AgentRunnerDependencies, request: AgentRunRequest) {
     this.#dependencies = dependencies;
@@ -161,6 +174,7 @@ class AgentRun {
         evaluateToolAccess(request.agent.name, request.agent.policy, tool, dependencies.globalPolicy).allowed,
     );
     this.#startedAtMs = dependencies.clock.now();
+    this.#tracer = dependencies.tracer ?? noopTracer;
     if (request.replay) this.#replaying = new Map(request.replay.steps.map((step) => [step.seq, step]));
     for (const source of request.task.taint ?? []) this.#addTaint(source);
     for (const item of request.context?.items ?? []) {
@@ -190,6 +204,20 @@ class AgentRun {
       ...(this.#request.fingerprint === undefined ? {} : { fingerprint: this.#request.fingerprint }),
     };
     await journal.createRun(run);
+    this.#runSpan = this.#tracer.startSpan(
+      `invoke_agent ${agent.name}`,
+      'invoke_agent',
+      {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': agent.name,
+        ...modelAttributes(model.id),
+        'gen_ai.conversation.id': run.rootRunId,
+        'nova.run.id': runId,
+        ...(run.parentRunId === undefined ? {} : { 'nova.parent_run.id': run.parentRunId }),
+        'nova.task': task.text,
+      },
+      this.#request.parentSpan ?? { traceId: run.rootRunId },
+    );
     this.#emit({ type: 'run-start', runId, agent: agent.name, model: model.id });
 
     const cleanup = this.#linkSignals();
@@ -216,6 +244,19 @@ class AgentRun {
       ? { code: failure.code, message: failure.message }
       : undefined;
     const endedAt = new Date(clock.now()).toISOString();
+    this.#turnSpan?.end(error ? 'error' : 'ok', error);
+    this.#runSpan.setAttributes({
+      'gen_ai.usage.input_tokens': this.#usage.inputTokens,
+      'gen_ai.usage.output_tokens': this.#usage.outputTokens,
+      'nova.run.status': status,
+      ...(outcome
+        ? {
+            'nova.output':
+              typeof outcome.output === 'string' ? outcome.output : JSON.stringify(outcome.output),
+          }
+        : {}),
+    });
+    this.#runSpan.end(error ? 'error' : 'ok', error);
     await journal.completeRun(runId, {
       status,
       endedAt,
@@ -289,7 +330,15 @@ class AgentRun {
     // with the conversation; the whole prompt is the concatenation of earlier steps' inputs.
     let journaledMessageCount = 0;
 
-    for (;;) {
+    for (let turn = 1; ; turn++) {
+      // A turn is a model call and the tool calls it asks for; it ends where the next begins.
+      this.#turnSpan?.end('ok');
+      this.#turnSpan = this.#tracer.startSpan(
+        `turn ${turn}`,
+        'turn',
+        { 'nova.run.id': this.#request.runId, 'nova.turn': turn },
+        this.#childOf(this.#runSpan),
+      );
       this.#throwIfStopped();
       this.#reserveStep('model-call');
       const newMessages = messages.slice(journaledMessageCount);
@@ -298,8 +347,19 @@ class AgentRun {
         this.#seq === 0
           ? { system, tools: toolSpecs.map((spec) => spec.name), messages: newMessages }
           : { messages: newMessages };
-      const response = await this.#step('model-call', this.#request.model.id, input, async () => {
-        const answer = await this.#request.model.generate({
+      const model = this.#request.model;
+      const chatSpan = {
+        name: `chat ${modelAttributes(model.id)['gen_ai.request.model']}`,
+        kind: 'chat' as const,
+        attributes: {
+          'gen_ai.operation.name': 'chat',
+          ...modelAttributes(model.id),
+          'nova.run.id': this.#request.runId,
+          'gen_ai.input.messages': JSON.stringify(input),
+        },
+      };
+      const response = await this.#step('model-call', model.id, input, chatSpan, async () => {
+        const answer = await model.generate({
           system,
           messages,
           tools: toolSpecs,
@@ -315,6 +375,14 @@ class AgentRun {
           },
           usage: answer.usage,
           value: answer,
+          spanAttributes: {
+            'gen_ai.response.model': answer.modelId,
+            'gen_ai.response.finish_reasons': answer.finishReason,
+            'gen_ai.usage.input_tokens': answer.usage.inputTokens,
+            'gen_ai.usage.output_tokens': answer.usage.outputTokens,
+            'gen_ai.output.messages': JSON.stringify({ text: answer.text, toolCalls: answer.toolCalls }),
+            ...costAttribute(estimateCostUsd(answer.usage, this.#dependencies.prices?.(model.id))),
+          },
         };
       });
       this.#usage = addUsage(this.#usage, response.usage);
@@ -368,17 +436,36 @@ class AgentRun {
 
   async #callTool(call: ModelToolCall): Promise<ModelToolResult> {
     this.#reserveStep('tool-call');
-    return this.#step('tool-call', call.name, { toolCallId: call.id, input: call.input }, async () => {
-      const result = await this.#executeTool(call);
+    const toolSpan = {
+      name: `execute_tool ${call.name}`,
+      kind: 'execute_tool' as const,
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': call.name,
+        'gen_ai.tool.call.id': call.id,
+        'gen_ai.tool.type': 'function',
+        'gen_ai.tool.call.arguments': JSON.stringify(call.input ?? null),
+        'nova.run.id': this.#request.runId,
+      },
+    };
+    const input = { toolCallId: call.id, input: call.input };
+    return this.#step('tool-call', call.name, input, toolSpan, async (span) => {
+      const result = await this.#executeTool(call, span);
+      const spanAttributes = { 'gen_ai.tool.call.result': result.output };
       // A tool error goes back to the model, so the run goes on; the step still shows as failed.
       return result.isError
-        ? { output: result.output, value: result, error: { code: 'TOOL_ERROR', message: result.output } }
-        : { output: result.output, value: result };
+        ? {
+            output: result.output,
+            value: result,
+            error: { code: 'TOOL_ERROR', message: result.output },
+            spanAttributes,
+          }
+        : { output: result.output, value: result, spanAttributes };
     });
   }
 
   /** Runs one tool call; every way it can go wrong becomes a tool error the model can read. */
-  async #executeTool(call: ModelToolCall): Promise<ModelToolResult> {
+  async #executeTool(call: ModelToolCall, span: SpanHandle): Promise<ModelToolResult> {
     const { agent, projects, task, runId } = this.#request;
     const fail = (message: string): ModelToolResult => {
       this.#countToolError(`${call.name}: ${message}`);
@@ -413,6 +500,7 @@ class AgentRun {
       ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
       signal: this.#abort.signal,
       delegation: this.#delegationContext(),
+      span: this.#childOf(span),
     };
     const gate = await this.#approvalGate(tool, call);
     if (gate !== undefined) return fail(gate);
@@ -634,11 +722,13 @@ class AgentRun {
     kind: StepKind,
     name: string,
     input: unknown,
-    work: () => Promise<{
+    spanStart: { name: string; kind: SpanKind; attributes: SpanAttributes },
+    work: (span: SpanHandle) => Promise<{
       output: unknown;
       usage?: TokenUsage;
       value: Value;
       error?: { code: string; message: string };
+      spanAttributes?: SpanAttributes;
     }>,
   ): Promise<Value> {
     const { journal, clock } = this.#dependencies;
@@ -659,8 +749,16 @@ class AgentRun {
     };
     await journal.startStep(started);
     this.#emit({ type: 'step-start', runId, step: started });
+    const span = this.#tracer.startSpan(
+      spanStart.name,
+      spanStart.kind,
+      { ...spanStart.attributes, 'nova.step.seq': seq },
+      this.#childOf(this.#turnSpan ?? this.#runSpan),
+    );
     try {
-      const result = await work();
+      const result = await work(span);
+      if (result.spanAttributes) span.setAttributes(result.spanAttributes);
+      span.end(result.error ? 'error' : 'ok', result.error);
       const endedMs = clock.now();
       const completion = {
         status: result.error ? ('failed' as const) : ('succeeded' as const),
@@ -675,6 +773,7 @@ class AgentRun {
       return result.value;
     } catch (error) {
       const failure = this.#stopReason ?? toNovaError(error);
+      span.end('error', { code: failure.code, message: failure.message });
       const endedMs = clock.now();
       const completion = {
         status: 'failed' as const,
@@ -797,6 +896,13 @@ class AgentRun {
     return result as Value;
   }
 
+  /** Where a span nests: under `parent`, in the trace of this run's root run. */
+  #childOf(parent: SpanHandle | undefined): SpanParent {
+    const traceId =
+      parent?.traceId ?? this.#request.parentSpan?.traceId ?? this.#request.rootRunId ?? this.#request.runId;
+    return parent ? { traceId, spanId: parent.spanId } : { traceId };
+  }
+
   #emit(event: RunEvent): void {
     try {
       this.#request.onEvent?.(event);
@@ -843,4 +949,23 @@ function firstMessage(task: Task, context: ContextPack | undefined): string {
   if (handoff.outputContract)
     lines.push('', `Answer with JSON matching this schema: ${JSON.stringify(handoff.outputContract)}`);
   return lines.join('\n');
+}
+
+/** GenAI attributes naming a model from its `provider:model` id. */
+function modelAttributes(modelId: string): {
+  'gen_ai.request.model': string;
+  'gen_ai.provider.name': string;
+  'nova.model.id': string;
+} {
+  const colon = modelId.indexOf(':');
+  return {
+    'gen_ai.request.model': colon < 0 ? modelId : modelId.slice(colon + 1),
+    'gen_ai.provider.name': colon < 0 ? 'unknown' : modelId.slice(0, colon),
+    'nova.model.id': modelId,
+  };
+}
+
+/** The cost estimate as an attribute; left out when the model's price is unknown. */
+function costAttribute(costUsd: number | null): { 'nova.cost.usd'?: number } {
+  return costUsd === null ? {} : { 'nova.cost.usd': costUsd };
 }

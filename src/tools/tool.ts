@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SpanParent } from '../ports/tracer.ts';
 import type { Budget } from '../domain/budget.ts';
 import type { TrustLevel } from '../domain/context-item.ts';
 import type { Effect } from '../domain/effect.ts';
@@ -36,6 +37,8 @@ export interface ToolContext {
    * repeats a call that may not have finished with the key it had). See `Tool.idempotent`.
    */
   readonly idempotencyKey?: string;
+  /** The span of this tool call: work the tool starts (a delegated run) nests under it. */
+  readonly span?: SpanParent;
 }
 
 export interface ProjectRef {

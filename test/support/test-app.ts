@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { InProcessRunEventBus } from '../../src/adapters/memory/in-process-run-event-bus.ts';
 import { InMemoryRunJournal } from '../../src/adapters/memory/in-memory-run-journal.ts';
+import { InMemoryTraceStore } from '../../src/adapters/memory/in-memory-trace-store.ts';
+import { createRedactor, type Redact } from '../../src/policy/redact.ts';
+import { createPriceLookup } from '../../src/runtime/model-prices.ts';
+import { StoreTracer } from '../../src/runtime/store-tracer.ts';
 import { AgentCatalog } from '../../src/app/agent-catalog.ts';
 import { NovaApp, type NovaAppDependencies } from '../../src/app/nova-app.ts';
 import { ProjectRegistry, type ProjectEntry } from '../../src/app/project-registry.ts';
@@ -9,6 +13,7 @@ import { defaultBudget } from '../../src/domain/budget.ts';
 import { NovaError } from '../../src/domain/nova-error.ts';
 import type { ChatModel, ModelRequest, ModelResponse, ModelResolver } from '../../src/ports/chat-model.ts';
 import type { ContextSource } from '../../src/ports/context-source.ts';
+import type { TraceStore } from '../../src/ports/trace-store.ts';
 import { defineTool, type Tool } from '../../src/tools/tool.ts';
 
 export type TestTurn =
@@ -57,6 +62,10 @@ export async function createTestApp(
     contextSource?: ContextSource;
     routing?: NovaAppDependencies['routing'];
     clock?: { now(): number; sleep(ms: number): Promise<void> };
+    /** Applied to every span (default: key formats only). */
+    redact?: Redact;
+    /** Where spans go (default: in memory). */
+    traces?: TraceStore;
   } = {},
 ) {
   const turns = options.turns ?? [{ text: 'hello from the test model' }];
@@ -97,6 +106,9 @@ export async function createTestApp(
   };
   const tools = new Map([[searchTool.name, searchTool]]);
   let counter = 0;
+  const clock = options.clock ?? { now: () => Date.now(), sleep: () => Promise.resolve() };
+  const traces = options.traces ?? new InMemoryTraceStore();
+  const tracer = new StoreTracer({ store: traces, clock, redact: options.redact ?? createRedactor({}) });
   const app = new NovaApp({
     catalog,
     journal,
@@ -109,7 +121,10 @@ export async function createTestApp(
     }),
     projects: new ProjectRegistry(options.projects ?? []),
     events: new InProcessRunEventBus(),
-    clock: options.clock ?? { now: () => Date.now(), sleep: () => Promise.resolve() },
+    clock,
+    tracer,
+    traces,
+    prices: createPriceLookup({ 'test:model': { input: 1, output: 2 } }),
     ...(options.reuseWindowMs === undefined ? {} : { reuseWindowMs: options.reuseWindowMs }),
     ...(options.contextSource === undefined ? {} : { contextSource: options.contextSource }),
     ...(options.routing === undefined ? {} : { routing: options.routing }),
@@ -118,5 +133,5 @@ export async function createTestApp(
     isOwnerAlive: () => true,
     defaultAgent: 'assistant',
   });
-  return { app, journal };
+  return { app, journal, traces, tracer };
 }

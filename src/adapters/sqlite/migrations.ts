@@ -83,6 +83,25 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    id: 6,
+    name: 'trace spans',
+    sql: `
+      CREATE TABLE spans (
+        trace_id TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        parent_span_id TEXT,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        start_time TEXT NOT NULL,
+        end_time TEXT,
+        status TEXT NOT NULL,
+        attributes TEXT NOT NULL,
+        PRIMARY KEY (trace_id, span_id)
+      ) STRICT;
+      CREATE INDEX spans_start ON spans (trace_id, start_time);
+    `,
+  },
+  {
     id: 7,
     name: 'pipeline runs, steps, effects, lineage, approvals',
     sql: `

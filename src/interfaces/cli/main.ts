@@ -10,6 +10,7 @@ import { runsCommands } from './commands/runs-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { policyCommand } from './commands/policy-command.ts';
+import { traceCommand } from './commands/trace-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
 
 /** Shared by every command: how to build Nova and where to write. */
@@ -52,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     askCommand(context),
     agentsCommands(context),
     runsCommands(context),
+    traceCommand(context),
     routeCommand(context),
     evalCommand(context),
     doctorCommand(context),
