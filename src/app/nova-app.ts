@@ -16,7 +16,7 @@ import type { ApprovalStore } from '../ports/approval-store.ts';
 import { evaluateToolAccess, type GlobalPolicy } from '../policy/tool-access.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import type { TraceStore } from '../ports/trace-store.ts';
-import type { Tracer } from '../ports/tracer.ts';
+import type { SpanParent, Tracer } from '../ports/tracer.ts';
 import type { Span } from '../domain/span.ts';
 import type { PriceLookup } from '../runtime/model-prices.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
@@ -486,6 +486,7 @@ export class NovaApp {
         signal: request.signal,
         effectKeyPrefix: request.effectKeyPrefix,
         ...(request.resumeFrom ? { resumeFrom: request.resumeFrom } : {}),
+        ...(request.parentSpan ? { parentSpan: request.parentSpan } : {}),
       },
     );
   }
@@ -533,6 +534,7 @@ export class NovaApp {
       onEvent?: (event: RunEvent) => void;
       effectKeyPrefix: string;
       resumeFrom?: string;
+      parentSpan?: SpanParent;
     },
   ): Promise<Run> {
     const { journal, events } = this.#dependencies;
@@ -554,6 +556,7 @@ export class NovaApp {
         ...(context ? { context } : {}),
         signal: controller.signal,
         effectKeyPrefix: options.effectKeyPrefix,
+        ...(options.parentSpan ? { parentSpan: options.parentSpan } : {}),
         ...(previous
           ? { replay: { steps: recorded, strict: false }, promptTime: Date.parse(previous.startedAt) }
           : {}),

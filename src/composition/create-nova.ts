@@ -158,6 +158,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       owner,
       isOwnerAlive,
       approvalExpiryMs: config.approvalExpiryHours * 3_600_000,
+      ...(tracing.tracer ? { tracer: tracing.tracer } : {}),
     });
     const pipelines = new PipelineService({
       source: new PipelineDirectorySource(config.pipelinesDir),

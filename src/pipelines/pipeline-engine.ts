@@ -10,6 +10,7 @@ import type { LineageEdge, LineageStore } from '../ports/lineage-store.ts';
 import type { PipelineRun, PipelineStepRecord, PipelineStore } from '../ports/pipeline-store.ts';
 import { compileContract } from '../runtime/output-contract.ts';
 import type { Tool, ToolContext } from '../tools/tool.ts';
+import type { SpanHandle, SpanParent, Tracer } from '../ports/tracer.ts';
 import type { MapStep, PipelineDefinition, PipelineStep } from './pipeline-definition.ts';
 import { findReferences, resolveReferences, resolveText, type ReferenceScope } from './references.ts';
 
@@ -28,6 +29,8 @@ export interface PipelineAgentRequest {
   readonly pipelineRunId: string;
   /** Untrusted sources behind the outputs this step reads. */
   readonly taint?: readonly string[];
+  /** The step's span: the agent run's spans nest under it. */
+  readonly parentSpan?: SpanParent;
 }
 
 export type PipelineEvent =
@@ -89,6 +92,8 @@ export interface PipelineEngineDependencies {
   readonly isOwnerAlive: (owner: string) => boolean;
   /** An approval a tool step asks for (its data came from untrusted content) expires after this long. */
   readonly approvalExpiryMs?: number;
+  /** Spans for the pipeline run and each step; agent runs nest under their step. */
+  readonly tracer?: Tracer;
 }
 
 export interface PipelineRunOptions {
@@ -276,12 +281,19 @@ export class PipelineEngine {
       }
     };
     emit({ type: 'run-start', runId, pipeline: run.pipeline, resumed });
+    const span = this.#dependencies.tracer?.startSpan(
+      `pipeline ${run.pipeline}`,
+      'pipeline',
+      { 'nova.pipeline.name': run.pipeline, 'nova.pipeline.run_id': runId, 'nova.pipeline.resumed': resumed },
+      { traceId: runId },
+    );
     const execution = new PipelineExecution(
       this.#dependencies,
       run,
       await store.listSteps(runId),
       emit,
       options.signal,
+      span,
     );
     let update: Parameters<PipelineStore['updateRun']>[1];
     try {
@@ -301,6 +313,8 @@ export class PipelineEngine {
       }
     }
     await store.updateRun(runId, update);
+    span?.setAttributes({ 'nova.pipeline.status': update.status });
+    span?.end(update.status === 'failed' ? 'error' : 'ok', update.error);
     emit({ type: 'run-end', runId, status: update.status, ...(update.error ? { error: update.error } : {}) });
     return (await store.getRun(runId))!;
   }
@@ -316,6 +330,9 @@ class PipelineExecution {
   readonly #outputs = new Map<string, unknown>();
   /** Steps a branch did not choose. */
   readonly #skipped = new Set<string>();
+  readonly #span: SpanHandle | undefined;
+  /** The span of each running step, for the agent runs it starts. */
+  readonly #stepSpans = new Map<string, SpanHandle>();
   /** Untrusted sources behind each finished step's output. */
   readonly #taint = new Map<string, Set<string>>();
 
@@ -325,7 +342,9 @@ class PipelineExecution {
     records: readonly PipelineStepRecord[],
     emit: (event: PipelineEvent) => void,
     signal: AbortSignal | undefined,
+    span?: SpanHandle,
   ) {
+    this.#span = span;
     this.#dependencies = dependencies;
     this.#run = run;
     this.#records = new Map(records.map((record) => [record.key, record]));
@@ -503,6 +522,17 @@ class PipelineExecution {
       };
       if (record?.status !== 'waiting') await this.#put(started);
       this.#emit({ type: 'step-start', runId: this.#run.id, key: step.id, kind: step.kind, attempt });
+      const stepSpan = this.#dependencies.tracer?.startSpan(
+        `step ${step.id}`,
+        'step',
+        { 'nova.step.id': step.id, 'nova.step.kind': step.kind, 'nova.step.attempt': attempt },
+        { traceId: this.#run.id, ...(this.#span ? { spanId: this.#span.spanId } : {}) },
+      );
+      if (stepSpan) this.#stepSpans.set(step.id, stepSpan);
+      const endSpan = (status: 'ok' | 'error', error?: { code: string; message: string }): void => {
+        stepSpan?.end(status, error);
+        this.#stepSpans.delete(step.id);
+      };
       try {
         const result = await this.#withTimeout(step, (signal) =>
           this.#execute(step, signal, {
@@ -530,6 +560,7 @@ class PipelineExecution {
           endedAt: this.#now(),
         });
         await this.#recordLineage(step, result);
+        endSpan('ok');
         this.#emit({
           type: 'step-end',
           runId: this.#run.id,
@@ -539,6 +570,10 @@ class PipelineExecution {
         });
         return result.output;
       } catch (error) {
+        endSpan(
+          error instanceof Waiting ? 'ok' : 'error',
+          error instanceof Waiting ? undefined : failure(error),
+        );
         if (error instanceof Waiting) {
           approvalId = error.approvalId;
           await this.#put({ ...started, agentRunIds, status: 'waiting', approvalId });
@@ -908,6 +943,14 @@ class PipelineExecution {
       signal: request.signal,
       effectKeyPrefix: `${this.#run.id}/${request.key}`,
       ...(request.taint.length > 0 ? { taint: request.taint } : {}),
+      ...(this.#stepSpans.get(request.key.replace(/\[\d+\]$/, ''))
+        ? {
+            parentSpan: {
+              traceId: this.#run.id,
+              spanId: this.#stepSpans.get(request.key.replace(/\[\d+\]$/, ''))!.spanId,
+            },
+          }
+        : {}),
       ...(resumeFrom ? { resumeFrom } : {}),
       pipelineRunId: this.#run.id,
     });

@@ -55,6 +55,10 @@ describe('nova run, approvals, blame, refute, replay and fork (e2e)', () => {
       'REFUTED: the client is in Switzerland',
     );
 
+    const trace = await nova('trace', runId);
+    expect(trace.stdout).toMatch(/✓ pipeline blog-post/);
+    expect(trace.stdout).toMatch(/\n  ✓ step research · .* · SUSPECT\n    ✓ invoke_agent researcher/);
+
     const replay = await nova('replay', runId);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain('The replay matches the recording.');

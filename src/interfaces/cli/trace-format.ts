@@ -9,7 +9,7 @@ function formatCost(costUsd: number | null): string {
   return costUsd < 0.01 ? `$${costUsd.toFixed(6)}` : `$${costUsd.toFixed(4)}`;
 }
 
-function describe(node: TraceNode): string {
+function describe(node: TraceNode, suspectSteps: ReadonlySet<string>): string {
   const { span } = node;
   const parts = [
     `${marks[span.status]} ${span.name}`,
@@ -21,6 +21,8 @@ function describe(node: TraceNode): string {
     );
     parts.push(formatCost(node.costUsd));
   }
+  const stepId = span.attributes['nova.step.id'];
+  if (span.kind === 'step' && typeof stepId === 'string' && suspectSteps.has(stepId)) parts.push('SUSPECT');
   const runId = span.attributes['nova.run.id'];
   if (span.kind === 'invoke_agent' && typeof runId === 'string') parts.push(runId);
   if (span.status === 'error') {
@@ -34,10 +36,13 @@ function describe(node: TraceNode): string {
 }
 
 /** An indented tree, one span a line: status, name, duration, tokens and cost below it, errors. */
-export function formatTraceTree(roots: readonly TraceNode[]): string {
+export function formatTraceTree(
+  roots: readonly TraceNode[],
+  suspectSteps: ReadonlySet<string> = new Set(),
+): string {
   const lines: string[] = [];
   const walk = (node: TraceNode, depth: number): void => {
-    lines.push(`${'  '.repeat(depth)}${describe(node)}`);
+    lines.push(`${'  '.repeat(depth)}${describe(node, suspectSteps)}`);
     for (const child of node.children) walk(child, depth + 1);
   };
   for (const root of roots) walk(root, 0);

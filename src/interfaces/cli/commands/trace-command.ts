@@ -44,7 +44,7 @@ export function traceCommand(context: CommandContext): Command {
     .description(
       'the spans of a run as a tree: turns, model and tool calls, delegated runs; durations, tokens, cost',
     )
-    .argument('<run>', 'run id (a delegated run shows its own subtree)')
+    .argument('<run>', 'run id (a delegated run shows its own subtree), or a pipeline run id (pipe_…)')
     .option('--json', 'print JSON')
     .action(async (runId: string, options: { json?: boolean }) => {
       const nova = await context.openNova();
@@ -61,7 +61,15 @@ export function traceCommand(context: CommandContext): Command {
           );
           return;
         }
-        context.io.writeOut(`trace ${traceId}\n${formatTraceTree(tree)}\n`);
+        // A pipeline run's steps downstream of a refuted assumption are marked.
+        const suspects = runId.startsWith('pipe_')
+          ? new Set(
+              (await nova.pipelines.getRun(runId)).steps
+                .filter((step) => step.suspect)
+                .map((step) => step.stepId),
+            )
+          : new Set<string>();
+        context.io.writeOut(`trace ${traceId}\n${formatTraceTree(tree, suspects)}\n`);
       } finally {
         await nova.close();
       }
