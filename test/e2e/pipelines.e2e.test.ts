@@ -57,7 +57,7 @@ describe('nova run, approvals, blame, refute, replay and fork (e2e)', () => {
 
     const trace = await nova('trace', runId);
     expect(trace.stdout).toMatch(/✓ pipeline blog-post/);
-    expect(trace.stdout).toMatch(/\n  ✓ step research · .* · SUSPECT\n    ✓ invoke_agent researcher/);
+    expect(trace.stdout).toMatch(/\n {2}✓ step research · .* · SUSPECT\n {4}✓ invoke_agent researcher/);
 
     const replay = await nova('replay', runId);
     expect(replay.code).toBe(0);
