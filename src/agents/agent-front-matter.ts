@@ -21,6 +21,8 @@ const budget = z
     tokens: z.number().int().min(100).max(100_000_000).optional(),
     wallTimeSeconds: z.number().int().min(1).max(86_400).optional(),
     toolErrors: z.number().int().min(0).max(100).optional(),
+    /** Most estimated model cost per run (and the runs it delegates), in USD. */
+    costUsd: z.number().positive().max(10_000).optional(),
   })
   .strict();
 

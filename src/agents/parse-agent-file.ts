@@ -194,6 +194,7 @@ function toDefinition(frontMatter: AgentFrontMatter, instructions: string, sourc
     maxTokens: frontMatter.budget.tokens ?? defaultBudget.maxTokens,
     maxWallTimeMs: (frontMatter.budget.wallTimeSeconds ?? defaultBudget.maxWallTimeMs / 1000) * 1000,
     maxToolErrors: frontMatter.budget.toolErrors ?? defaultBudget.maxToolErrors,
+    ...(frontMatter.budget.costUsd === undefined ? {} : { maxCostUsd: frontMatter.budget.costUsd }),
   };
   return {
     name: frontMatter.name,

@@ -96,7 +96,7 @@ export function createDelegateTool(options: DelegateToolOptions): Tool {
         ...(input.expectedOutput ? { outputContract: input.expectedOutput } : {}),
       };
       const { run, steps } = await options.runChild({ handoff, context });
-      delegation.charge(run.usage, steps);
+      delegation.charge(run.usage, steps, run.model);
       const report = {
         childRunId: run.id,
         agent: run.agent,

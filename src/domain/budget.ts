@@ -7,6 +7,8 @@ export interface Budget {
   readonly maxWallTimeMs: number;
   /** How many invalid tool calls in a row are fed back to the model before the run fails. */
   readonly maxToolErrors: number;
+  /** Estimated model cost in USD (from the model's price); unlimited when absent. */
+  readonly maxCostUsd?: number;
 }
 
 export const defaultBudget: Budget = {
@@ -24,5 +26,8 @@ export function tightenBudget(base: Budget, override: Partial<Budget> | undefine
     maxTokens: Math.min(base.maxTokens, override.maxTokens ?? Infinity),
     maxWallTimeMs: Math.min(base.maxWallTimeMs, override.maxWallTimeMs ?? Infinity),
     maxToolErrors: Math.min(base.maxToolErrors, override.maxToolErrors ?? Infinity),
+    ...(base.maxCostUsd === undefined && override.maxCostUsd === undefined
+      ? {}
+      : { maxCostUsd: Math.min(base.maxCostUsd ?? Infinity, override.maxCostUsd ?? Infinity) }),
   };
 }

@@ -536,3 +536,36 @@ describe('runAgent replay and resume', () => {
     });
   });
 });
+
+describe('runAgent cost budget', () => {
+  it('stops when the estimated cost passes budget.costUsd, and refuses a cost budget it cannot check', async () => {
+    const { dependencies } = setup();
+    const priced = { ...dependencies, prices: () => ({ input: 1_000, output: 1_000 }) };
+    // 20 tokens a call at $1,000 per million tokens = $0.02 a call.
+    const spender = agent({ budget: { maxCostUsd: 0.03 } });
+    const run = await runAgent(priced, {
+      runId: 'run_cost',
+      task,
+      agent: spender,
+      model: scriptedModel([
+        { toolCalls: [call({ query: 'a' })] },
+        { toolCalls: [call({ query: 'b' })] },
+        { text: 'done' },
+      ]),
+      projects: [],
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    expect(run.error?.message).toMatch(/cost budget of \$0.03 spent \(\$0.0400 estimated\)/);
+
+    const unknown = await runAgent(dependencies, {
+      runId: 'run_cost_unknown',
+      task,
+      agent: spender,
+      model: scriptedModel([{ text: 'done' }]),
+      projects: [],
+    });
+    expect(unknown.status).toBe('failed');
+    expect(unknown.error?.message).toMatch(/price of test:scripted is unknown; add it under models.prices/);
+  });
+});

@@ -145,6 +145,8 @@ class AgentRun {
   #consecutiveToolErrors = 0;
   #contractRetries = 0;
   #stopReason: NovaError | undefined;
+  /** Estimated model cost so far, this run's and its children's, in USD. */
+  #costUsd = 0;
   /** Untrusted sources read so far: from the task, the context pack and tool results. */
   readonly #taint: string[] = [];
   /** Recorded steps by seq while the replay still agrees with this run. */
@@ -386,6 +388,7 @@ class AgentRun {
         };
       });
       this.#usage = addUsage(this.#usage, response.usage);
+      this.#chargeCost(response.usage, this.#request.model.id);
       if (totalTokens(this.#usage) > this.#budget.maxTokens) {
         throw new NovaError(
           'BUDGET_EXCEEDED',
@@ -684,16 +687,56 @@ class AgentRun {
           this.#budget.maxWallTimeMs - (this.#dependencies.clock.now() - this.#startedAtMs),
         ),
         maxToolErrors: this.#budget.maxToolErrors,
+        ...(this.#budget.maxCostUsd === undefined
+          ? {}
+          : { maxCostUsd: Math.max(0, this.#budget.maxCostUsd - this.#costUsd) }),
       }),
-      charge: (usage, steps) => {
+      charge: (usage, steps, modelId) => {
         this.#usage = addUsage(this.#usage, usage);
         this.#childSteps += steps;
+        if (modelId !== undefined) this.#chargeCost(usage, modelId);
       },
       taint: () => [...this.#taint],
       absorbTaint: (sources) => {
         for (const source of sources) this.#addTaint(source);
       },
     };
+  }
+
+  /**
+   * Adds a model call's estimated cost; past the cost budget the run stops. A cost budget with a
+   * model whose price is unknown cannot be kept, so it stops too (configure `models.prices`).
+   */
+  #chargeCost(usage: TokenUsage, modelId: string): void {
+    const cost = estimateCostUsd(usage, this.#dependencies.prices?.(modelId));
+    const limit = this.#budget.maxCostUsd;
+    if (cost === null) {
+      if (limit === undefined) return;
+      this.#stop(
+        new NovaError(
+          'BUDGET_EXCEEDED',
+          `this run has a cost budget of $${limit} but the price of ${modelId} is unknown; add it under models.prices in nova.config.json`,
+          {
+            details: { budget: 'cost', limit, modelId },
+          },
+        ),
+      );
+      this.#throwIfStopped();
+      return;
+    }
+    this.#costUsd += cost;
+    if (limit !== undefined && this.#costUsd > limit) {
+      this.#stop(
+        new NovaError(
+          'BUDGET_EXCEEDED',
+          `cost budget of $${limit} spent ($${this.#costUsd.toFixed(4)} estimated); raise budget.costUsd in the agent file`,
+          {
+            details: { budget: 'cost', limit, used: this.#costUsd },
+          },
+        ),
+      );
+      this.#throwIfStopped();
+    }
   }
 
   #countToolError(last: string): void {

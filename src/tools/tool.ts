@@ -15,7 +15,7 @@ export interface DelegationContext {
   /** What this run may still spend; a child run gets at most this. */
   remaining(): Budget;
   /** Counts a child run's spending against this run, so the root's budget bounds the tree. */
-  charge(usage: TokenUsage, steps: number): void;
+  charge(usage: TokenUsage, steps: number, modelId?: string): void;
   /** Untrusted sources this run has read so far; a child run inherits them. */
   taint(): readonly string[];
   /** A child run's untrusted sources taint its parent once the child's answer comes back. */
