@@ -25,6 +25,7 @@ import { ProjectRegistry } from '../app/project-registry.ts';
 import { loadConfig, type NovaConfig } from '../config/load-config.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { IdGenerator } from '../ports/id-generator.ts';
+import type { ModelResolver } from '../ports/chat-model.ts';
 import { NovaError } from '../domain/nova-error.ts';
 import { createRedactor } from '../policy/redact.ts';
 import { createPriceLookup } from '../runtime/model-prices.ts';
@@ -48,6 +49,8 @@ export interface CreateNovaOptions {
   readonly configPath?: string;
   /** For tests: a fixed clock and ids. */
   readonly clock?: Clock;
+  /** For tests: models from somewhere other than the config (e.g. a hijacked model in the attack suite). */
+  readonly models?: ModelResolver;
   readonly ids?: IdGenerator;
 }
 
@@ -90,7 +93,9 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const app = new NovaApp({
       catalog,
       journal,
-      models: createModelResolver({ config: config.models, env: options.env, baseDir: options.cwd, clock }),
+      models:
+        options.models ??
+        createModelResolver({ config: config.models, env: options.env, baseDir: options.cwd, clock }),
       tools,
       toModelToolSpec,
       projects,

@@ -23,4 +23,6 @@ export interface Step {
   readonly startedAt: string;
   readonly endedAt?: string;
   readonly durationMs?: number;
+  /** Untrusted sources this step brought into the run (a resumed or replayed run re-applies them). */
+  readonly taint?: readonly string[];
 }

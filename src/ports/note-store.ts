@@ -10,6 +10,8 @@ export interface Note {
   readonly createdAt: string;
   /** A second `add` with the same key stores nothing and returns the first note. */
   readonly idempotencyKey?: string;
+  /** Written by a run that had read untrusted content: whoever reads it is tainted too. */
+  readonly untrustedSources?: readonly string[];
 }
 
 /**

@@ -25,6 +25,7 @@ export interface StepCompletion {
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
   readonly usage?: TokenUsage;
+  readonly taint?: readonly string[];
 }
 
 /**

@@ -503,6 +503,8 @@ class AgentRun {
       ...(task.projectId === undefined ? {} : { defaultProjectId: task.projectId }),
       signal: this.#abort.signal,
       delegation: this.#delegationContext(),
+      taint: () => [...this.#taint],
+      markUntrusted: (source) => this.#addTaint(source),
       span: this.#childOf(span),
     };
     const gate = await this.#approvalGate(tool, call);
@@ -781,6 +783,7 @@ class AgentRun {
     const recorded = this.#recordedStep(seq, kind, name, input);
     if (recorded) return this.#playBack<Value>(recorded);
     const startedMs = clock.now();
+    const taintBefore = this.#taint.length;
     const started: Step = {
       runId,
       seq,
@@ -810,6 +813,7 @@ class AgentRun {
         output: result.output,
         ...(result.usage ? { usage: result.usage } : {}),
         ...(result.error ? { error: result.error } : {}),
+        ...(this.#taint.length > taintBefore ? { taint: this.#taint.slice(taintBefore) } : {}),
       };
       await journal.finishStep(runId, seq, completion);
       this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
@@ -902,7 +906,10 @@ class AgentRun {
       ...(recorded.output === undefined ? {} : { output: recorded.output }),
       ...(recorded.usage ? { usage: recorded.usage } : {}),
       ...(recorded.error ? { error: recorded.error } : {}),
+      ...(recorded.taint ? { taint: recorded.taint } : {}),
     };
+    // What the recorded step brought in taints this run too.
+    for (const source of recorded.taint ?? []) this.#addTaint(source);
     await journal.finishStep(runId, this.#seq, completion);
     this.#emit({ type: 'step-end', runId, step: { ...started, ...completion } });
     if (recorded.kind === 'model-call') {

@@ -33,6 +33,16 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   readonly delegation?: DelegationContext;
   /**
+   * Untrusted sources the run has read so far (empty when none). A tool that stores what the run
+   * gives it (a note, a memory item) stores it as untrusted when this is not empty.
+   */
+  readonly taint?: () => readonly string[];
+  /**
+   * For tools that only find out while running that what they return is untrusted (a search that
+   * hit a note written from a web page): taints the run, naming the source.
+   */
+  readonly markUntrusted?: (source: string) => void;
+  /**
    * Set for calls of tools with side effects: the same key means the same call (a resumed run
    * repeats a call that may not have finished with the key it had). See `Tool.idempotent`.
    */

@@ -182,6 +182,8 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX approvals_pending ON approvals (created_at) WHERE decision IS NULL;
       ALTER TABLE notes ADD COLUMN idempotency_key TEXT;
+      ALTER TABLE notes ADD COLUMN untrusted_sources TEXT;
+      ALTER TABLE steps ADD COLUMN taint TEXT;
       CREATE UNIQUE INDEX notes_idempotency_key ON notes (idempotency_key) WHERE idempotency_key IS NOT NULL;
     `,
   },

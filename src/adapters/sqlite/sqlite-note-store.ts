@@ -11,6 +11,7 @@ interface NoteRow {
   run_id: string | null;
   created_at: string;
   idempotency_key: string | null;
+  untrusted_sources: string | null;
 }
 
 function fromRow(row: NoteRow): Note {
@@ -23,6 +24,9 @@ function fromRow(row: NoteRow): Note {
     ...(row.run_id === null ? {} : { runId: row.run_id }),
     createdAt: row.created_at,
     ...(row.idempotency_key === null ? {} : { idempotencyKey: row.idempotency_key }),
+    ...(row.untrusted_sources === null
+      ? {}
+      : { untrustedSources: JSON.parse(row.untrusted_sources) as string[] }),
   };
 }
 
@@ -48,7 +52,7 @@ export class SqliteNoteStore implements NoteStore {
       try {
         const inserted = this.#database
           .statement(
-            'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING',
+            'INSERT INTO notes (id, text, tags, project_id, author, run_id, created_at, idempotency_key, untrusted_sources) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING',
           )
           .run(
             note.id,
@@ -59,6 +63,9 @@ export class SqliteNoteStore implements NoteStore {
             note.runId ?? null,
             note.createdAt,
             note.idempotencyKey ?? null,
+            note.untrustedSources && note.untrustedSources.length > 0
+              ? JSON.stringify(note.untrustedSources)
+              : null,
           ).changes;
         if (Number(inserted) > 0 || note.idempotencyKey === undefined) return note;
         const existing = this.#database

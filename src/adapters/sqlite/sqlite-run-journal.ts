@@ -36,6 +36,7 @@ interface StepRow {
   started_at: string;
   ended_at: string | null;
   duration_ms: number | null;
+  taint: string | null;
 }
 
 /** JSON text for a value that may be absent; `undefined` is stored as SQL NULL. */
@@ -78,6 +79,7 @@ function fromStepRow(row: StepRow): Step {
     startedAt: row.started_at,
     ...(row.ended_at === null ? {} : { endedAt: row.ended_at }),
     ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),
+    ...(row.taint === null ? {} : { taint: JSON.parse(row.taint) as string[] }),
   };
 }
 
@@ -227,7 +229,7 @@ export class SqliteRunJournal implements RunJournal {
     const changes = storageCall('completing a step', () =>
       this.#database
         .statement(
-          'UPDATE steps SET status = ?, ended_at = ?, duration_ms = ?, output = ?, error = ?, usage = ? WHERE run_id = ? AND seq = ?',
+          'UPDATE steps SET status = ?, ended_at = ?, duration_ms = ?, output = ?, error = ?, usage = ?, taint = ? WHERE run_id = ? AND seq = ?',
         )
         .run(
           completion.status,
@@ -236,6 +238,7 @@ export class SqliteRunJournal implements RunJournal {
           toJson(completion.output),
           toJson(completion.error),
           toJson(completion.usage),
+          completion.taint && completion.taint.length > 0 ? JSON.stringify(completion.taint) : null,
           runId,
           seq,
         ),

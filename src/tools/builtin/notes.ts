@@ -69,6 +69,8 @@ export function createNoteTools(options: NoteToolOptions): Tool[] {
         runId: context.runId,
         createdAt: new Date(clock.now()).toISOString(),
         ...(context.idempotencyKey === undefined ? {} : { idempotencyKey: context.idempotencyKey }),
+        // Written from untrusted content (and approved): it stays untrusted for whoever reads it.
+        ...((context.taint?.() ?? []).length > 0 ? { untrustedSources: context.taint?.() ?? [] } : {}),
       };
       const saved = await store.add(note);
       return `Saved note ${saved.id}${saved.projectId === undefined ? '' : ` in project ${saved.projectId}`}.`;
@@ -96,6 +98,11 @@ export function createNoteTools(options: NoteToolOptions): Tool[] {
         // Over-fetch so that hiding other projects' notes still leaves `limit` results most of the time.
         const candidates = await store.search(input.query, { limit: Math.min(input.limit * 5, 250) });
         found = candidates.filter((note) => visibleTo(context, note)).slice(0, input.limit);
+      }
+      for (const note of found) {
+        if (note.untrustedSources && note.untrustedSources.length > 0) {
+          context.markUntrusted?.(`note ${note.id} (written from ${note.untrustedSources.join('; ')})`);
+        }
       }
       const scope = input.project === undefined ? '' : ` in project ${input.project}`;
       if (found.length === 0) return `No notes match "${input.query}"${scope}.`;
