@@ -163,3 +163,23 @@ describe('projectRelative', () => {
     expect(projectRelative(project, root)).toBe('.');
   });
 });
+
+describe('looksLikeSecretFile', () => {
+  it('flags the usual credential files and nothing else', async () => {
+    const { looksLikeSecretFile } = await import('./path-confinement.ts');
+    for (const name of [
+      '.env',
+      'app/.env.local',
+      'deploy/key.pem',
+      'id_rsa',
+      'config/credentials.json',
+      'secrets.yaml',
+      '.npmrc',
+    ]) {
+      expect(looksLikeSecretFile(name), name).toBe(true);
+    }
+    for (const name of ['README.md', 'src/env.ts', 'docs/keys-and-locks.md', 'environment.md']) {
+      expect(looksLikeSecretFile(name), name).toBe(false);
+    }
+  });
+});

@@ -138,3 +138,20 @@ export async function resolveNewPathInsideProject(project: ProjectRef, requested
 export function projectRelative(project: ProjectRef, absolute: string): string {
   return path.relative(project.root, absolute).split(path.sep).join('/') || '.';
 }
+
+/**
+ * Files that hold credentials by convention (`.env*`, keys, `credentials*`, `*.pem`): file tools
+ * neither read nor list their contents, whatever the model asks, so secrets never reach a prompt.
+ */
+export function looksLikeSecretFile(relativePath: string): boolean {
+  const name = relativePath.split(/[\\/]/).at(-1)?.toLowerCase() ?? '';
+  return (
+    /^\.env(\..*)?$/.test(name) ||
+    /\.(pem|key|p12|pfx|keystore|jks)$/.test(name) ||
+    /^id_(rsa|dsa|ecdsa|ed25519)(\.pub)?$/.test(name) ||
+    /^(credentials|secrets?)(\.[a-z]+)?$/.test(name) ||
+    name === '.npmrc' ||
+    name === '.netrc' ||
+    name === '.pgpass'
+  );
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { z } from 'zod';
 import { NovaError } from '../../domain/nova-error.ts';
-import { projectRelative, resolveInsideProject } from '../path-confinement.ts';
+import { looksLikeSecretFile, projectRelative, resolveInsideProject } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { projectArgument } from './project-argument.ts';
 import { projectTrust, selectProject } from './select-project.ts';
@@ -91,6 +91,13 @@ export const projectReadFileTool: Tool = defineTool({
     const project = selectProject(context, input.project);
     const file = await resolveInsideProject(project, input.path);
     const shownPath = projectRelative(project, file);
+    if (looksLikeSecretFile(shownPath)) {
+      throw new NovaError(
+        'FORBIDDEN',
+        `"${shownPath}" looks like a file of secrets (keys, tokens, passwords); file tools do not read it. Tools that need a secret get it by name from Nova's secrets, never through the model`,
+        { details: { project: project.id, path: shownPath } },
+      );
+    }
     const stat = await fs.promises.stat(file);
     if (stat.isDirectory()) {
       throw new NovaError(

@@ -7,6 +7,7 @@ import { globMatcher } from './glob-matcher.ts';
 import { projectArgument } from './project-argument.ts';
 import { projectTrust, selectProject } from './select-project.ts';
 import { looksBinary, throwIfCancelled, underFolder, walkProject } from './walk-project.ts';
+import { looksLikeSecretFile } from '../path-confinement.ts';
 
 export const maxSearchFileBytes = 1024 * 1024;
 export const maxFilesSearched = 20_000;
@@ -66,6 +67,8 @@ export const projectSearchTool: Tool = defineTool({
       if (entry.kind !== 'file' || entry.hidden) continue;
       const shownPath = underFolder(shownFolder, entry.relative);
       if (matches && !matches(shownPath)) continue;
+      // Credentials are never searched (their names still show in file listings).
+      if (looksLikeSecretFile(shownPath)) continue;
       if (filesSearched >= maxFilesSearched) {
         stoppedAtFileLimit = true;
         break;
