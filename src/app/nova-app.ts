@@ -4,7 +4,7 @@ import { NovaError } from '../domain/nova-error.ts';
 import type { RunEvent } from '../domain/run-event.ts';
 import type { Run } from '../domain/run.ts';
 import type { Step } from '../domain/step.ts';
-import type { RoutingDecision, RoutingResult } from '../domain/routing-decision.ts';
+import type { Clarification, RoutingDecision, RoutingResult } from '../domain/routing-decision.ts';
 import type { Requester, Task } from '../domain/task.ts';
 import type { ChatModel, ModelResolver, ModelToolSpec } from '../ports/chat-model.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -13,6 +13,7 @@ import type { RunEventBus } from '../ports/run-event-bus.ts';
 import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
 import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { ApprovalStore } from '../ports/approval-store.ts';
+import type { ClarificationStore, PendingClarification } from '../ports/clarification-store.ts';
 import { evaluateToolAccess, type GlobalPolicy } from '../policy/tool-access.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import type { TraceStore } from '../ports/trace-store.ts';
@@ -71,6 +72,8 @@ export interface NovaAppDependencies {
   readonly scratchJournal?: () => RunJournal;
   /** The owner's ceiling over every agent (config `policy`). */
   readonly globalPolicy?: GlobalPolicy;
+  /** Questions asked instead of guessing, so an answer continues the same task. */
+  readonly clarifications?: ClarificationStore;
   /** Where a tainted run's writes, outside calls and commands wait for approval. */
   readonly approvals?: {
     readonly store: ApprovalStore;
@@ -282,6 +285,74 @@ export class NovaApp {
       };
     }
     return this.#router.router;
+  }
+
+  /**
+   * Records a clarification so the task can continue when the requester answers it
+   * (`answerClarification`); returns it with its id.
+   */
+  async recordClarification(input: {
+    text: string;
+    projectId?: string;
+    clarification: Clarification;
+  }): Promise<PendingClarification> {
+    const { clarifications, ids, clock } = this.#dependencies;
+    if (!clarifications) throw new NovaError('INTERNAL', 'clarifications are not stored in this Nova');
+    const pending: PendingClarification = {
+      id: ids.next('clar'),
+      text: input.text,
+      ...(input.projectId === undefined ? {} : { projectId: input.projectId }),
+      question: input.clarification.question,
+      candidates: input.clarification.candidates,
+      createdAt: new Date(clock.now()).toISOString(),
+    };
+    await clarifications.create(pending);
+    return pending;
+  }
+
+  /**
+   * Continues a task Nova asked about: the requester names the agent (one of the candidates or
+   * any other), and the same task text runs with that agent, its routing recording the answer.
+   */
+  async answerClarification(
+    id: string,
+    agent: string,
+    options: { fresh?: boolean; signal?: AbortSignal; onEvent?: (event: RunEvent) => void } = {},
+  ): Promise<StartedRun> {
+    const { clarifications, clock } = this.#dependencies;
+    const pending = await clarifications?.get(id);
+    if (!pending)
+      throw new NovaError('NOT_FOUND', `no clarification "${id}"; it is named in the question Nova asked`);
+    if (pending.answer) {
+      throw new NovaError(
+        'CONFLICT',
+        `clarification ${id} was already answered with ${pending.answer.agent} (run ${pending.answer.runId})`,
+      );
+    }
+    const routing: RoutingDecision = {
+      kind: 'decision',
+      agent,
+      confidence: 1,
+      alternatives: pending.candidates.filter((candidate) => candidate.agent !== agent),
+      reasons: [`chosen by the requester in answer to: ${pending.question}`],
+      strategy: 'clarified',
+    };
+    this.#dependencies.catalog.get(agent);
+    // Claimed before the run starts, so two answers never start two runs.
+    if (!(await clarifications!.answer(id, { agent, runId: '', at: new Date(clock.now()).toISOString() }))) {
+      throw new NovaError('CONFLICT', `clarification ${id} was answered at the same time by someone else`);
+    }
+    const started = this.start({
+      text: pending.text,
+      agent,
+      routing,
+      ...(pending.projectId === undefined ? {} : { projectId: pending.projectId }),
+      ...(options.fresh ? { fresh: true } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    await clarifications!.attachRun(id, started.runId);
+    return started;
   }
 
   /** Runs a task to its end. Bad input throws before any run exists; a failed run is returned. */

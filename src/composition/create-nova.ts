@@ -8,6 +8,7 @@ import { openSqliteDatabase } from '../adapters/sqlite/sqlite-database.ts';
 import { SqliteNoteStore } from '../adapters/sqlite/sqlite-note-store.ts';
 import { SqliteRunJournal } from '../adapters/sqlite/sqlite-run-journal.ts';
 import { SqliteApprovalStore } from '../adapters/sqlite/sqlite-approval-store.ts';
+import { SqliteClarificationStore } from '../adapters/sqlite/sqlite-clarification-store.ts';
 import { SqliteEffectLedger } from '../adapters/sqlite/sqlite-effect-ledger.ts';
 import { SqliteLineageStore } from '../adapters/sqlite/sqlite-lineage-store.ts';
 import { SqlitePipelineStore } from '../adapters/sqlite/sqlite-pipeline-store.ts';
@@ -111,6 +112,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       effects,
       scratchJournal: () => new InMemoryRunJournal(),
       globalPolicy: config.policy,
+      clarifications: new SqliteClarificationStore(database),
       approvals: {
         store: approvals,
         expiresAfterMs: config.approvalExpiryHours * 3_600_000,

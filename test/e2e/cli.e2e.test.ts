@@ -184,16 +184,35 @@ describe('routing from the CLI, end to end', () => {
     const vague = await cli(['ask', 'help me with the thing'], { NOVA_MODEL: helloModel });
     expect(vague.code).toBe(20);
     expect(vague.stderr).toContain('? What should be done, and with what?');
-    expect(vague.stderr).toMatch(
-      /Answer by naming the agent: nova ask "help me with the thing" --agent [a-z-]+/,
+    const answerHint = /Answer to continue this task: nova answer (clar_\w+) --agent [a-z-]+/.exec(
+      vague.stderr,
     );
+    expect(answerHint).not.toBeNull();
     expect((await cli(['runs', 'list', '--json'])).stdout).toContain('"runs": []');
+    // Answering continues the same task with the chosen agent; the routing records the answer.
+    const answered = await cli(['answer', answerHint![1]!, '--agent', 'assistant', '--json'], {
+      NOVA_MODEL: helloModel,
+    });
+    expect(answered.code).toBe(0);
+    const { run } = JSON.parse(answered.stdout) as {
+      run: { agent: string; task: { text: string; routing: { strategy: string; reasons: string[] } } };
+    };
+    expect(run).toMatchObject({
+      agent: 'assistant',
+      task: { text: 'help me with the thing', routing: { strategy: 'clarified' } },
+    });
+    expect(run.task.routing.reasons[0]).toContain(
+      'chosen by the requester in answer to: What should be done',
+    );
+    const again = await cli(['answer', answerHint![1]!, '--agent', 'assistant']);
+    expect(again.code).toBe(12);
+    expect(again.stderr).toContain('was already answered with assistant');
     const json = JSON.parse(
       (await cli(['ask', 'order me a pizza with extra cheese', '--json'], { NOVA_MODEL: helloModel })).stdout,
     ) as {
-      clarification: { kind: string; candidates: unknown[] };
+      clarification: { kind: string; id: string; candidates: unknown[] };
     };
-    expect(json.clarification).toMatchObject({ kind: 'clarification' });
+    expect(json.clarification).toMatchObject({ kind: 'clarification', id: expect.stringMatching(/^clar_/) });
     expect(json.clarification.candidates.length).toBeGreaterThan(0);
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InProcessRunEventBus } from '../../src/adapters/memory/in-process-run-event-bus.ts';
 import { InMemoryRunJournal } from '../../src/adapters/memory/in-memory-run-journal.ts';
+import { InMemoryClarificationStore } from '../../src/adapters/memory/in-memory-clarification-store.ts';
 import { InMemoryTraceStore } from '../../src/adapters/memory/in-memory-trace-store.ts';
 import { createRedactor, type Redact } from '../../src/policy/redact.ts';
 import { createPriceLookup } from '../../src/runtime/model-prices.ts';
@@ -110,6 +111,7 @@ export async function createTestApp(
   const traces = options.traces ?? new InMemoryTraceStore();
   const tracer = new StoreTracer({ store: traces, clock, redact: options.redact ?? createRedactor({}) });
   const app = new NovaApp({
+    clarifications: new InMemoryClarificationStore(),
     catalog,
     journal,
     models,

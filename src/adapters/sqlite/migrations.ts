@@ -184,6 +184,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE notes ADD COLUMN idempotency_key TEXT;
       ALTER TABLE notes ADD COLUMN untrusted_sources TEXT;
       ALTER TABLE steps ADD COLUMN taint TEXT;
+      CREATE TABLE clarifications (
+        id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        project_id TEXT,
+        question TEXT NOT NULL,
+        candidates TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        answered_at TEXT,
+        agent TEXT,
+        run_id TEXT
+      ) STRICT;
       CREATE UNIQUE INDEX notes_idempotency_key ON notes (idempotency_key) WHERE idempotency_key IS NOT NULL;
     `,
   },

@@ -3,7 +3,7 @@ import { createNova, type Nova } from '../../composition/create-nova.ts';
 import { NovaError, toNovaError } from '../../domain/nova-error.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import { agentsCommands } from './commands/agents-command.ts';
-import { askCommand } from './commands/ask-command.ts';
+import { answerCommand, askCommand } from './commands/ask-command.ts';
 import { doctorCommand } from './commands/doctor-command.ts';
 import { evalCommand, routeCommand } from './commands/route-command.ts';
 import { runsCommands } from './commands/runs-command.ts';
@@ -51,6 +51,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   };
   for (const command of [
     askCommand(context),
+    answerCommand(context),
     agentsCommands(context),
     runsCommands(context),
     traceCommand(context),

@@ -168,8 +168,35 @@ describe('HTTP API', () => {
       body: JSON.stringify({ text: 'hi' }),
     });
     expect(vague.status).toBe(200);
-    expect(await vague.json()).toMatchObject({
-      clarification: { kind: 'clarification', candidates: expect.any(Array) },
+    const asked = (await vague.json()) as { clarification: { id: string }; links: { answer: string } };
+    expect(asked).toMatchObject({
+      clarification: {
+        kind: 'clarification',
+        candidates: expect.any(Array),
+        id: expect.stringMatching(/^clar_/),
+      },
     });
+    // Answering continues the same task: its text, the chosen agent, the answer in its routing.
+    const answered = await http.request(asked.links.answer, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ agent: 'translator', wait: true }),
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({
+      run: { agent: 'translator', task: { text: 'hi', routing: { strategy: 'clarified' } } },
+    });
+    const twice = await http.request(asked.links.answer, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ agent: 'translator' }),
+    });
+    expect(twice.status).toBe(409);
+    const unknown = await http.request('/v1/clarifications/clar_nope', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ agent: 'translator' }),
+    });
+    expect(unknown.status).toBe(404);
   });
 });

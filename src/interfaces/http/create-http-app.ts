@@ -38,6 +38,14 @@ const createTaskBody = z
   })
   .strict();
 
+const answerBody = z
+  .object({
+    agent: z.string().min(1, 'name the agent that should take the task'),
+    wait: z.boolean().optional(),
+    fresh: z.boolean().optional(),
+  })
+  .strict();
+
 const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1_000).default(20),
   status: z.enum(runStatuses).optional(),
@@ -142,7 +150,20 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     if (!agent) {
       const routed = await nova.routeAsync({ text, ...(body.project ? { projectId: body.project } : {}) });
       // Not sure which agent: a question back, not a guess. The client answers by naming the agent.
-      if (routed.kind === 'clarification') return context.json({ clarification: routed }, 200);
+      if (routed.kind === 'clarification') {
+        const pending = await nova.recordClarification({
+          text,
+          ...(body.project ? { projectId: body.project } : {}),
+          clarification: routed,
+        });
+        return context.json(
+          {
+            clarification: { ...routed, id: pending.id },
+            links: { answer: `/v1/clarifications/${pending.id}` },
+          },
+          200,
+        );
+      }
       agent = routed.agent;
       routing = routed;
       if (routed.strategy === 'explicit') text = parseMention(text)?.text ?? text;
@@ -166,6 +187,25 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         runId: started.runId,
         agent: started.agent,
         model: started.model,
+        links: { run: `/v1/runs/${started.runId}`, events: `/v1/runs/${started.runId}/events` },
+      },
+      202,
+    );
+  });
+
+  // Answering Nova's question continues the same task with the chosen agent.
+  http.post('/v1/clarifications/:id', async (context) => {
+    const parsed = answerBody.safeParse(await readJson(context));
+    if (!parsed.success) throw new NovaError('BAD_REQUEST', `invalid answer: ${zodProblems(parsed.error)}`);
+    const started = await nova.answerClarification(context.req.param('id'), parsed.data.agent, {
+      ...(parsed.data.fresh ? { fresh: true } : {}),
+    });
+    if (parsed.data.wait) return context.json({ run: await started.done }, 200);
+    started.done.catch(() => undefined);
+    return context.json(
+      {
+        runId: started.runId,
+        agent: started.agent,
         links: { run: `/v1/runs/${started.runId}`, events: `/v1/runs/${started.runId}/events` },
       },
       202,

@@ -87,11 +87,19 @@ export function askCommand(context: CommandContext): Command {
                     routed.candidates.map((candidate) => candidate.agent),
                   );
               if (!choice) {
-                if (options.json) io.writeOut(`${JSON.stringify({ clarification: routed }, null, 2)}\n`);
+                const pending = await nova.app.recordClarification({
+                  text,
+                  ...(options.project ? { projectId: options.project } : {}),
+                  clarification: routed,
+                });
+                if (options.json)
+                  io.writeOut(
+                    `${JSON.stringify({ clarification: { ...routed, id: pending.id } }, null, 2)}\n`,
+                  );
                 else {
                   io.writeError(`${formatRouting(routed)}\n`);
                   io.writeError(
-                    `Answer by naming the agent: nova ask ${JSON.stringify(text)} --agent ${routed.candidates[0]?.agent ?? '<name>'}\n`,
+                    `Answer to continue this task: nova answer ${pending.id} --agent ${routed.candidates[0]?.agent ?? '<name>'}\n`,
                   );
                 }
                 context.setExitCode(clarificationExitCode);
@@ -174,4 +182,36 @@ async function askToChoose(
   } finally {
     prompt.close();
   }
+}
+
+/** `nova answer <clarification-id> --agent <name>`: continues a task Nova asked about. */
+export function answerCommand(context: CommandContext): Command {
+  return new Command('answer')
+    .description(
+      'answer the question Nova asked instead of guessing: the same task runs with the agent you name',
+    )
+    .argument('<clarification-id>', 'the id in the question (clar_…)')
+    .requiredOption('-a, --agent <name>', 'the agent that should take the task')
+    .option('--fresh', 'run even if an equal task succeeded recently')
+    .option('--json', 'print the run as JSON')
+    .action(async (id: string, options: { agent: string; fresh?: boolean; json?: boolean }) => {
+      const nova = await context.openNova();
+      try {
+        const started = await nova.app.answerClarification(
+          id,
+          options.agent,
+          options.fresh ? { fresh: true } : {},
+        );
+        const run = await started.done;
+        if (options.json) context.io.writeOut(`${JSON.stringify({ run }, null, 2)}\n`);
+        else if (run.status === 'succeeded') {
+          const output = run.outcome?.output;
+          context.io.writeOut(`${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n`);
+        } else context.io.writeError(`nova: run ${run.id} ${run.status}: ${run.error?.message ?? ''}\n`);
+        context.io.writeError(`run ${run.id} (${run.agent})\n`);
+        if (run.status !== 'succeeded') context.setExitCode(exitCodeFor(run.error?.code ?? 'INTERNAL'));
+      } finally {
+        await nova.close();
+      }
+    });
 }
