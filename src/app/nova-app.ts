@@ -831,7 +831,10 @@ export class NovaApp {
     const { journal, traces } = this.#dependencies;
     if (!traces) throw new NovaError('NOT_FOUND', 'tracing is off in this Nova; nothing is recorded');
     const run = await journal.getRun(runId);
-    const traceId = run?.rootRunId ?? runId;
+    // An agent run of a pipeline step lives in the pipeline run's trace.
+    const pipelineRunId =
+      run?.task.requester.kind === 'pipeline' ? run.task.requester.pipelineRunId : undefined;
+    const traceId = pipelineRunId ?? run?.rootRunId ?? runId;
     const all = await traces.listSpans(traceId);
     if (!run && all.length === 0) {
       throw new NovaError(
@@ -842,7 +845,8 @@ export class NovaApp {
         },
       );
     }
-    if (!run || run.rootRunId === run.id) return { traceId, ...(run ? { run } : {}), spans: all };
+    if (!run || (run.rootRunId === run.id && pipelineRunId === undefined))
+      return { traceId, ...(run ? { run } : {}), spans: all };
     const top = all.find((span) => span.kind === 'invoke_agent' && span.attributes['nova.run.id'] === run.id);
     if (!top) return { traceId, run, spans: [] };
     const below = new Set([top.spanId]);

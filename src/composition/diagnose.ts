@@ -58,6 +58,21 @@ export async function diagnose(
       detail: `${agents.length} loaded from ${config.agentsDir}${errors.length > 0 ? `; ${errors.length} problem(s), run \`nova agents validate\`` : ''}`,
     });
 
+    const { pipelines, problems: pipelineProblems } = await nova.pipelines.list();
+    const pipelineErrors = pipelineProblems.filter((problem) => problem.severity === 'error');
+    checks.push({
+      name: 'pipelines',
+      status: pipelineErrors.length > 0 ? 'warning' : 'ok',
+      detail: `${pipelines.length} loaded from ${nova.pipelines.location}${pipelineErrors.length > 0 ? `; ${pipelineErrors.length} problem(s), run \`nova pipelines validate\`` : ''}`,
+    });
+    const pending = await nova.pipelines.listApprovals();
+    checks.push({
+      name: 'approvals',
+      status: pending.length > 0 ? 'warning' : 'ok',
+      detail:
+        pending.length > 0 ? `${pending.length} waiting for you: nova approvals list` : 'nothing waiting',
+    });
+
     const modelIds = new Set<string>();
     const defaultModel = options.env.NOVA_MODEL || config.models.default;
     const fallbackModel = options.env.NOVA_FALLBACK_MODEL || config.models.fallback;
