@@ -93,6 +93,15 @@ export class PipelineService {
     return this.#dependencies.engine.start(await this.get(name), input, options);
   }
 
+  /** Runs a pipeline built in TypeScript (`definePipeline`) instead of loaded from a file. */
+  runDefinition(
+    definition: PipelineDefinition,
+    input: unknown,
+    options: PipelineRunOptions = {},
+  ): Promise<{ runId: string; done: Promise<PipelineRun> }> {
+    return this.#dependencies.engine.start(definition, input, options);
+  }
+
   resume(
     runId: string,
     options: PipelineRunOptions = {},

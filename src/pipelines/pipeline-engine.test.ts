@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNova, type Nova } from '../composition/create-nova.ts';
 import type { ModelScript } from '../adapters/models/model-script.ts';
 import type { PipelineRun } from '../ports/pipeline-store.ts';
+import { definePipeline } from './parse-pipeline-file.ts';
 
 /** Nova over a temp folder with the given pipeline files and one script for every agent. */
 async function novaWith(
@@ -335,5 +336,21 @@ describe('PipelineEngine', () => {
       done: Promise<PipelineRun>;
     };
     expect((await resumed.done).status).toBe('succeeded');
+  });
+
+  it('runs a pipeline written in TypeScript with definePipeline', async () => {
+    const { nova } = await novaWith({}, { responses: [{ text: 'a short poem' }] });
+    const pipeline = definePipeline({
+      name: 'typed',
+      description: 'built in code',
+      input: { type: 'object', required: ['topic'], properties: { topic: { type: 'string' } } },
+      steps: [
+        { id: 'write', kind: 'agent', agent: 'writer', task: 'Write about {{input.topic}}' },
+        { id: 'save', kind: 'tool', tool: 'notes_add', args: { text: '{{steps.write.output}}' } },
+      ],
+      result: 'write',
+    });
+    const run = await (await nova.pipelines.runDefinition(pipeline, { topic: 'rain' })).done;
+    expect(run).toMatchObject({ status: 'succeeded', output: 'a short poem', pipeline: 'typed' });
   });
 });
