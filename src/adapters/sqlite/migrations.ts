@@ -198,4 +198,33 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX notes_idempotency_key ON notes (idempotency_key) WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    id: 9,
+    name: 'reminders and inbox',
+    sql: `
+      CREATE TABLE schedules (
+        id TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        cron TEXT,
+        time_zone TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        fired_at TEXT,
+        cancelled_at TEXT
+      ) STRICT;
+      CREATE INDEX schedules_due ON schedules (due_at) WHERE fired_at IS NULL AND cancelled_at IS NULL;
+      CREATE TABLE inbox (
+        id TEXT PRIMARY KEY,
+        schedule_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        fired_at TEXT NOT NULL,
+        late INTEGER NOT NULL,
+        acknowledged_at TEXT,
+        UNIQUE (schedule_id, due_at)
+      ) STRICT;
+      CREATE INDEX inbox_unread ON inbox (fired_at) WHERE acknowledged_at IS NULL;
+    `,
+  },
 ];
