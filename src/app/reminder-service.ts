@@ -72,6 +72,10 @@ export class ReminderService {
     return entry;
   }
 
+  get(id: string): Promise<ScheduleEntry | undefined> {
+    return this.#dependencies.store.get(id);
+  }
+
   list(options: { all?: boolean } = {}): Promise<ScheduleEntry[]> {
     return this.#dependencies.store.list(options);
   }

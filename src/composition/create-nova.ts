@@ -15,6 +15,9 @@ import { SqlitePipelineStore } from '../adapters/sqlite/sqlite-pipeline-store.ts
 import { PipelineDirectorySource } from '../adapters/fs/pipeline-directory-source.ts';
 import { PipelineService } from '../app/pipeline-service.ts';
 import { PipelineEngine } from '../pipelines/pipeline-engine.ts';
+import { ReminderService } from '../app/reminder-service.ts';
+import { SqliteScheduleStore } from '../adapters/sqlite/sqlite-schedule-store.ts';
+import type { InboxItem } from '../ports/schedule-store.ts';
 import { SqliteTraceStore } from '../adapters/sqlite/sqlite-trace-store.ts';
 import { OtlpExportingTraceStore } from '../adapters/otel/otlp-trace-export.ts';
 import { createProcessOwner, isOwnerAlive } from '../adapters/system/process-owner.ts';
@@ -42,6 +45,9 @@ export const builtinToolNames = [
   'notes_add',
   'notes_search',
   'delegate',
+  'reminder_create',
+  'reminder_list',
+  'reminder_cancel',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -59,6 +65,9 @@ export interface Nova {
   readonly config: NovaConfig;
   readonly app: NovaApp;
   readonly pipelines: PipelineService;
+  readonly reminders: ReminderService;
+  /** Adds the config's recurring schedules that are not registered yet (done by `nova start`). */
+  registerSchedules(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -86,7 +95,49 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const notes = new SqliteNoteStore(database);
     const tracing = createTracing(config, options.env, database, clock);
     const tools = new ToolRegistry();
-    for (const tool of createBuiltinTools({ notes, ids, clock })) tools.register(tool);
+    const scheduleStore = new SqliteScheduleStore(database);
+    const scheduled = new Map(config.schedules.map((schedule) => [`sched_${schedule.id}`, schedule]));
+    const notifyWebhook = async (item: InboxItem): Promise<void> => {
+      const url = config.reminders.webhookUrl;
+      if (!url) return;
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'reminder', reminder: item }),
+          signal: AbortSignal.timeout(5_000),
+        });
+        if (!response.ok) process.stderr.write(`nova: reminder webhook answered ${response.status}\n`);
+      } catch (error) {
+        process.stderr.write(`nova: reminder webhook failed: ${(error as Error).message}\n`);
+      }
+    };
+    const reminders = new ReminderService({
+      store: scheduleStore,
+      clock,
+      ids,
+      timeZone: config.timeZone,
+      onFired: async (item, entry) => {
+        await notifyWebhook(item);
+        // A configured schedule does its work: an agent task or a pipeline run, in the background.
+        const schedule = scheduled.get(entry.id);
+        if (schedule?.agent && schedule.task) {
+          void app
+            .ask({
+              text: schedule.task,
+              agent: schedule.agent,
+              requester: { kind: 'schedule', scheduleId: schedule.id },
+            })
+            .catch(() => undefined);
+        } else if (schedule?.pipeline) {
+          void pipelines
+            .run(schedule.pipeline, schedule.input ?? {})
+            .then((started) => started.done)
+            .catch(() => undefined);
+        }
+      },
+    });
+    for (const tool of createBuiltinTools({ notes, ids, clock, reminders })) tools.register(tool);
     const catalog = new AgentCatalog(
       new AgentDirectorySource(config.agentsDir, new Set(tools.list().map((tool) => tool.name))),
     );
@@ -182,12 +233,33 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       replayAgentRun: (runId) => app.replayRun(runId),
       resumeAgentRun: (runId) => app.resumeRun(runId),
     });
+    const registerSchedules = async (): Promise<string[]> => {
+      // Registered once; a schedule the owner cancelled stays cancelled until its id changes.
+      const pending = new Set((await reminders.list({ all: true })).map((entry) => entry.id));
+      const added: string[] = [];
+      for (const [id, schedule] of scheduled) {
+        if (pending.has(id)) continue;
+        await reminders.add({
+          id,
+          text: schedule.pipeline
+            ? `scheduled pipeline ${schedule.pipeline}`
+            : `scheduled task for ${schedule.agent}: ${schedule.task}`,
+          cron: schedule.cron,
+          createdBy: 'config',
+        });
+        added.push(id);
+      }
+      return added;
+    };
     return {
       config,
       app,
       pipelines,
+      reminders,
+      registerSchedules,
       async close() {
         catalog.stop();
+        reminders.stop();
         pipelineSignal.abort();
         await app.shutdown();
         await tracing.exporter?.shutdown();

@@ -31,6 +31,16 @@ export interface NovaConfig {
   readonly reuseWindowSeconds: number;
   readonly contextTokenBudget: number;
   readonly approvalExpiryHours: number;
+  readonly timeZone: string;
+  readonly reminders: { readonly webhookUrl?: string | undefined };
+  readonly schedules: ReadonlyArray<{
+    id: string;
+    cron: string;
+    agent?: string | undefined;
+    task?: string | undefined;
+    pipeline?: string | undefined;
+    input?: unknown;
+  }>;
   readonly policy: {
     readonly denyTools: readonly string[];
     readonly effects: ReadonlyArray<'read' | 'write' | 'external' | 'exec'>;
@@ -159,6 +169,9 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
     approvalExpiryHours: file.approvals.expiresAfterHours,
+    timeZone: file.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
+    reminders: file.reminders,
+    schedules: file.schedules,
     policy: file.policy,
     tracing: file.tracing,
   };

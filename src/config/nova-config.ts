@@ -160,6 +160,43 @@ export const novaConfigSchema = z
       })
       .strict()
       .default({ denyTools: [], effects: ['read', 'write', 'external', 'exec'] }),
+    /** IANA time zone for reminders ("tomorrow 9am"); default: this machine's. */
+    timezone: z
+      .string()
+      .refine((zone) => {
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: zone });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Berlin')
+      .optional(),
+    /** Fired reminders are also POSTed as JSON to this URL (5 s timeout; failures are logged). */
+    reminders: z.object({ webhookUrl: z.url().optional() }).strict().default({}),
+    /** Recurring work: an agent task or a pipeline run on a cron schedule (fired by `nova start`). */
+    schedules: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and hyphens'),
+            cron: z.string().min(1),
+            agent: z.string().optional(),
+            task: z.string().optional(),
+            pipeline: z.string().optional(),
+            input: z.unknown().optional(),
+          })
+          .strict()
+          .refine(
+            (schedule) =>
+              (schedule.agent !== undefined && schedule.task !== undefined) !==
+              (schedule.pipeline !== undefined),
+            {
+              message: 'give either "agent" and "task", or "pipeline" (with "input")',
+            },
+          ),
+      )
+      .default([]),
     /** Approvals (of a tainted run's actions): unanswered ones count as denied after this many hours. */
     approvals: z
       .object({

@@ -29,6 +29,7 @@ export const toolCatalog: readonly ToolCatalogEntry[] = [
   { name: 'git_diff', effects: ['read'], summary: 'show a diff of a project repository' },
   { name: 'reminder_create', effects: ['write'], summary: 'schedule a reminder' },
   { name: 'reminder_list', effects: ['read'], summary: 'list reminders' },
+  { name: 'reminder_cancel', effects: ['write'], summary: 'cancel a reminder' },
   { name: 'task_create', effects: ['write'], summary: 'add a task to the task list' },
   { name: 'task_update', effects: ['write'], summary: 'update a task' },
   { name: 'task_list', effects: ['read'], summary: 'list tasks' },

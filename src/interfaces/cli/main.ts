@@ -10,6 +10,7 @@ import { runsCommands } from './commands/runs-command.ts';
 import { startCommand } from './commands/start-command.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { policyCommand } from './commands/policy-command.ts';
+import { remindCommands } from './commands/remind-command.ts';
 import { traceCommand } from './commands/trace-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
 
@@ -61,6 +62,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     startCommand(context),
     ...pipelineCommands(context),
     policyCommand(context),
+    ...remindCommands(context),
   ]) {
     program.addCommand(command);
   }

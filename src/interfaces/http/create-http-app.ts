@@ -13,6 +13,8 @@ import type { Step } from '../../domain/step.ts';
 import { httpStatuses } from './http-status.ts';
 import type { PipelineService } from '../../app/pipeline-service.ts';
 import { addPipelineRoutes } from './pipeline-routes.ts';
+import { addReminderRoutes } from './reminder-routes.ts';
+import type { ReminderService } from '../../app/reminder-service.ts';
 import { readJson, zodProblems } from './http-helpers.ts';
 
 export interface HttpAppOptions {
@@ -24,6 +26,8 @@ export interface HttpAppOptions {
   readonly pollIntervalMs?: number;
   /** Pipelines and approvals; their routes are left out without it. */
   readonly pipelines?: PipelineService;
+  /** Reminders and the inbox; their routes are left out without it. */
+  readonly reminders?: ReminderService;
 }
 
 const createTaskBody = z
@@ -120,6 +124,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
   );
 
   if (options.pipelines) addPipelineRoutes(http, options.pipelines);
+  if (options.reminders) addReminderRoutes(http, options.reminders);
 
   http.get('/v1/agents', (context) =>
     context.json({

@@ -30,6 +30,7 @@ export async function startHttpServer(
     token: token.value,
     maxBodyBytes: nova.config.server.maxBodyBytes,
     pipelines: nova.pipelines,
+    reminders: nova.reminders,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(instance));

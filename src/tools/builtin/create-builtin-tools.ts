@@ -3,6 +3,7 @@ import type { IdGenerator } from '../../ports/id-generator.ts';
 import type { NoteStore } from '../../ports/note-store.ts';
 import type { Tool } from '../tool.ts';
 import { createNoteTools } from './notes.ts';
+import { createReminderTools, type ReminderAccess } from './reminders.ts';
 import { projectListFilesTool } from './project-list-files.ts';
 import { projectReadFileTool } from './project-read-file.ts';
 import { projectSearchTool } from './project-search.ts';
@@ -11,6 +12,8 @@ export interface BuiltinToolOptions {
   readonly notes: NoteStore;
   readonly ids: IdGenerator;
   readonly clock: Clock;
+  /** Reminders, when this Nova keeps them. */
+  readonly reminders?: ReminderAccess;
 }
 
 /** Every tool this build provides, ready to register. */
@@ -20,5 +23,6 @@ export function createBuiltinTools(options: BuiltinToolOptions): Tool[] {
     projectReadFileTool,
     projectSearchTool,
     ...createNoteTools({ store: options.notes, ids: options.ids, clock: options.clock }),
+    ...(options.reminders ? createReminderTools(options.reminders) : []),
   ];
 }

@@ -42,6 +42,15 @@ export function startCommand(context: CommandContext): Command {
           `resuming ${resumed.length} pipeline run(s): ${resumed.map((item) => item.runId).join(', ')}\n`,
         );
       }
+      // Reminders and schedules: what came due while Nova was down fires now (once, marked late).
+      const registered = await nova.registerSchedules();
+      if (registered.length > 0) io.writeError(`schedules registered: ${registered.join(', ')}\n`);
+      const missed = await nova.reminders.runDue();
+      if (missed.length > 0)
+        io.writeError(
+          `fired ${missed.length} reminder(s) that came due while Nova was stopped: nova inbox\n`,
+        );
+      nova.reminders.start();
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
