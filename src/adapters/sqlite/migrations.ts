@@ -199,6 +199,56 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    id: 8,
+    name: 'memory items, full-text and embeddings; indexed project files',
+    sql: `
+      CREATE TABLE memory_items (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        key TEXT,
+        tags TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        provenance TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        valid_from TEXT NOT NULL,
+        valid_until TEXT,
+        superseded_by TEXT,
+        supersedes TEXT,
+        location TEXT
+      ) STRICT;
+      CREATE INDEX memory_scope ON memory_items (scope, kind) WHERE valid_until IS NULL;
+      CREATE INDEX memory_hash ON memory_items (scope, content_hash) WHERE valid_until IS NULL;
+      CREATE INDEX memory_key ON memory_items (scope, kind, key) WHERE valid_until IS NULL AND key IS NOT NULL;
+      CREATE VIRTUAL TABLE memory_fts USING fts5 (text, tags, content = 'memory_items', content_rowid = 'rowid');
+      CREATE TRIGGER memory_after_insert AFTER INSERT ON memory_items BEGIN
+        INSERT INTO memory_fts (rowid, text, tags) VALUES (new.rowid, new.text, new.tags);
+      END;
+      CREATE TRIGGER memory_after_delete AFTER DELETE ON memory_items BEGIN
+        INSERT INTO memory_fts (memory_fts, rowid, text, tags) VALUES ('delete', old.rowid, old.text, old.tags);
+      END;
+      CREATE TABLE memory_embeddings (
+        item_rowid INTEGER NOT NULL REFERENCES memory_items (rowid) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        PRIMARY KEY (item_rowid, model)
+      ) STRICT;
+      CREATE INDEX memory_embeddings_hash ON memory_embeddings (content_hash, model);
+      CREATE TABLE indexed_files (
+        project_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms REAL NOT NULL,
+        content_hash TEXT NOT NULL,
+        chunk_ids TEXT NOT NULL,
+        PRIMARY KEY (project_id, path)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+  {
     id: 9,
     name: 'reminders and inbox',
     sql: `
