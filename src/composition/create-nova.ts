@@ -16,6 +16,9 @@ import { PipelineDirectorySource } from '../adapters/fs/pipeline-directory-sourc
 import { PipelineService } from '../app/pipeline-service.ts';
 import { PipelineEngine } from '../pipelines/pipeline-engine.ts';
 import { ReminderService } from '../app/reminder-service.ts';
+import { MemoryService } from '../app/memory-service.ts';
+import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
+import { createEmbedder } from '../adapters/models/embedders.ts';
 import { SqliteScheduleStore } from '../adapters/sqlite/sqlite-schedule-store.ts';
 import type { InboxItem } from '../ports/schedule-store.ts';
 import { SqliteTraceStore } from '../adapters/sqlite/sqlite-trace-store.ts';
@@ -48,6 +51,8 @@ export const builtinToolNames = [
   'reminder_create',
   'reminder_list',
   'reminder_cancel',
+  'memory_search',
+  'memory_write',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -66,6 +71,7 @@ export interface Nova {
   readonly app: NovaApp;
   readonly pipelines: PipelineService;
   readonly reminders: ReminderService;
+  readonly memory: MemoryService;
   /** Adds the config's recurring schedules that are not registered yet (done by `nova start`). */
   registerSchedules(): Promise<string[]>;
   close(): Promise<void>;
@@ -137,7 +143,38 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         }
       },
     });
-    for (const tool of createBuiltinTools({ notes, ids, clock, reminders })) tools.register(tool);
+    const memoryStore = new SqliteMemoryStore(database);
+    const memory = new MemoryService({
+      store: memoryStore,
+      files: memoryStore,
+      ...(config.memory.embeddingModel
+        ? {
+            embedder: createEmbedder(config.memory.embeddingModel, {
+              env: options.env,
+              baseUrls: Object.fromEntries(
+                Object.entries(config.models.providers).map(([name, provider]) => [name, provider.baseUrl]),
+              ),
+            }),
+          }
+        : {}),
+      clock,
+      ids,
+    });
+    const memoryPolicyOf = (agent: string): { read: readonly string[]; write: readonly string[] } => {
+      try {
+        return catalog.get(agent).policy.memory;
+      } catch {
+        return { read: [], write: [] };
+      }
+    };
+    for (const tool of createBuiltinTools({
+      notes,
+      ids,
+      clock,
+      reminders,
+      memory: { access: memory, policyOf: memoryPolicyOf },
+    }))
+      tools.register(tool);
     const catalog = new AgentCatalog(
       new AgentDirectorySource(config.agentsDir, new Set(tools.list().map((tool) => tool.name))),
     );
@@ -256,6 +293,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       app,
       pipelines,
       reminders,
+      memory,
       registerSchedules,
       async close() {
         catalog.stop();

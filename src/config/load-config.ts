@@ -32,6 +32,7 @@ export interface NovaConfig {
   readonly contextTokenBudget: number;
   readonly approvalExpiryHours: number;
   readonly timeZone: string;
+  readonly memory: { readonly embeddingModel?: string | undefined };
   readonly reminders: { readonly webhookUrl?: string | undefined };
   readonly schedules: ReadonlyArray<{
     id: string;
@@ -169,6 +170,7 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
     approvalExpiryHours: file.approvals.expiresAfterHours,
+    memory: file.memory,
     timeZone: file.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     reminders: file.reminders,
     schedules: file.schedules,

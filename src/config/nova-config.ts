@@ -160,6 +160,11 @@ export const novaConfigSchema = z
       })
       .strict()
       .default({ denyTools: [], effects: ['read', 'write', 'external', 'exec'] }),
+    /** Memory: `embeddingModel` (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text, hash:256) turns on meaning-based search. */
+    memory: z
+      .object({ embeddingModel: z.string().min(3).optional() })
+      .strict()
+      .default({}),
     /** IANA time zone for reminders ("tomorrow 9am"); default: this machine's. */
     timezone: z
       .string()

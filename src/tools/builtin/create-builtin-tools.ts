@@ -4,6 +4,7 @@ import type { NoteStore } from '../../ports/note-store.ts';
 import type { Tool } from '../tool.ts';
 import { createNoteTools } from './notes.ts';
 import { createReminderTools, type ReminderAccess } from './reminders.ts';
+import { createMemoryTools, type MemoryAccess, type MemoryPolicyLookup } from './memory.ts';
 import { projectListFilesTool } from './project-list-files.ts';
 import { projectReadFileTool } from './project-read-file.ts';
 import { projectSearchTool } from './project-search.ts';
@@ -14,6 +15,8 @@ export interface BuiltinToolOptions {
   readonly clock: Clock;
   /** Reminders, when this Nova keeps them. */
   readonly reminders?: ReminderAccess;
+  /** Memory, and each agent's memory policy. */
+  readonly memory?: { readonly access: MemoryAccess; readonly policyOf: MemoryPolicyLookup };
 }
 
 /** Every tool this build provides, ready to register. */
@@ -24,5 +27,6 @@ export function createBuiltinTools(options: BuiltinToolOptions): Tool[] {
     projectSearchTool,
     ...createNoteTools({ store: options.notes, ids: options.ids, clock: options.clock }),
     ...(options.reminders ? createReminderTools(options.reminders) : []),
+    ...(options.memory ? createMemoryTools(options.memory.access, options.memory.policyOf) : []),
   ];
 }
