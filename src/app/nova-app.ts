@@ -436,19 +436,35 @@ export class NovaApp {
   async #buildContext(prepared: PreparedRun): Promise<ContextPack | undefined> {
     const { contextSource, clock } = this.#dependencies;
     const project = prepared.projects.find((candidate) => candidate.id === prepared.task.projectId);
-    if (!contextSource || !project) return undefined;
+    const memoryScopes = this.#memoryScopes(prepared);
+    if (!contextSource || (!project && memoryScopes.length === 0)) return undefined;
     const counter = tokenCounterFor(prepared.model.id);
     const candidates = await contextSource.candidates({
       text: prepared.task.text,
-      project,
+      ...(project ? { project } : {}),
+      memoryScopes,
       counter,
       limit: 40,
     });
+    if (candidates.length === 0) return undefined;
     const pack = packContext(candidates, {
       tokenBudget: this.#dependencies.contextTokenBudget ?? 3_000,
       now: clock.now(),
     });
     return { ...pack, tokenizer: `${counter.encoding}${counter.approximate ? ' (estimate)' : ''}` };
+  }
+
+  /** The memory scopes this run may read: its agent's policy, applied to the task's project. */
+  #memoryScopes(prepared: PreparedRun): string[] {
+    const scopes = new Set<string>();
+    for (const entry of prepared.agent.policy.memory.read) {
+      if (entry === 'global') scopes.add('global');
+      else if (entry === 'project' && prepared.task.projectId)
+        scopes.add(`project:${prepared.task.projectId}`);
+      else if (entry === `project:${prepared.task.projectId ?? ''}`) scopes.add(entry);
+      else if (entry === 'agent') scopes.add(`agent:${prepared.agent.name}`);
+    }
+    return [...scopes];
   }
 
   /**

@@ -17,6 +17,7 @@ import { PipelineService } from '../app/pipeline-service.ts';
 import { PipelineEngine } from '../pipelines/pipeline-engine.ts';
 import { ReminderService } from '../app/reminder-service.ts';
 import { MemoryService } from '../app/memory-service.ts';
+import { CompositeContextSource, MemoryContextSource } from '../app/memory-context-source.ts';
 import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
 import { createEmbedder } from '../adapters/models/embedders.ts';
 import { SqliteScheduleStore } from '../adapters/sqlite/sqlite-schedule-store.ts';
@@ -195,7 +196,10 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       isOwnerAlive,
       defaultAgent: 'assistant',
       reuseWindowMs: config.reuseWindowSeconds * 1000,
-      contextSource: new ProjectContextSource(clock),
+      contextSource: new CompositeContextSource([
+        { source: new ProjectContextSource(clock) },
+        { scheme: 'memory://', source: new MemoryContextSource(memory) },
+      ]),
       contextTokenBudget: config.contextTokenBudget,
       effects,
       scratchJournal: () => new InMemoryRunJournal(),

@@ -11,7 +11,10 @@ export interface ContextSource {
   /** Candidates for a task in a project, each with provenance and a relevance 0..1; best first. */
   candidates(input: {
     text: string;
-    project: ProjectRef;
+    /** The task's project, when it has one. */
+    project?: ProjectRef;
+    /** Memory scopes the agent may read (`global`, `project:<id>`, `agent:<name>`). */
+    memoryScopes?: readonly string[];
     counter: TokenCounter;
     limit: number;
   }): Promise<ContextCandidate[]>;

@@ -114,4 +114,94 @@ describe('memory and search (e2e)', () => {
     const shown = (await nova('runs', 'show', runId, '--full')).stdout;
     expect(shown).toContain('[saas-app:docs/architecture.md:1-10]');
   });
+
+  it('gives an agent what it may read from memory as context items with provenance', async () => {
+    await nova(
+      'memory',
+      'add',
+      'The accountant prefers invoices as PDF attachments',
+      '--scope',
+      'global',
+      '--kind',
+      'preference',
+    );
+    const asked = JSON.parse(
+      (
+        await nova(
+          'ask',
+          'how does the accountant want invoices?',
+          '--agent',
+          'assistant',
+          '--json',
+          '--fresh',
+        )
+      ).stdout,
+    ) as {
+      runId: string;
+    };
+    const { run } = JSON.parse((await nova('runs', 'show', asked.runId, '--json')).stdout) as {
+      run: {
+        context: {
+          items: Array<{ kind: string; content: string; provenance: { sourceUri: string; trust: string } }>;
+        };
+      };
+    };
+    const remembered = run.context.items.filter((item) => item.kind === 'memory');
+    expect(remembered).toEqual([
+      expect.objectContaining({
+        content: expect.stringContaining('The accountant prefers invoices as PDF attachments'),
+        provenance: expect.objectContaining({
+          sourceUri: expect.stringMatching(/^memory:\/\/mem_/),
+          trust: 'trusted',
+        }),
+      }),
+    ]);
+  });
+
+  it('memory-keeper extracts what a finished run decided into memory', async () => {
+    fs.writeFileSync(
+      path.join(workspace.dir, 'extract.json'),
+      JSON.stringify({
+        responses: [{ text: 'We will invoice Acme monthly from January.' }],
+        cases: [
+          {
+            when: { agent: 'memory-keeper' },
+            responses: [
+              {
+                toolCalls: [
+                  {
+                    name: 'memory_write',
+                    args: {
+                      text: 'Acme is invoiced monthly from January 2027',
+                      kind: 'decision',
+                      key: 'acme-invoicing',
+                      scope: 'global',
+                    },
+                  },
+                ],
+              },
+              { text: 'Saved one decision.' },
+            ],
+          },
+        ],
+      }),
+    );
+    const env = { NOVA_MODEL: 'scripted:extract.json' };
+    const asked = JSON.parse(
+      (
+        await runCli(['ask', 'how should we invoice Acme?', '--agent', 'assistant', '--json', '--fresh'], {
+          cwd: workspace.dir,
+          env,
+        })
+      ).stdout,
+    ) as {
+      runId: string;
+    };
+    const extracted = await runCli(['memory', 'extract', asked.runId], { cwd: workspace.dir, env });
+    expect(extracted.stdout).toMatch(/Remembered as mem_\w+ in global/);
+    expect(extracted.stdout).toContain('1 item(s) remembered');
+    expect((await nova('memory', 'list', '--scope', 'global')).stdout).toContain(
+      'Acme is invoiced monthly from January 2027',
+    );
+  });
 });

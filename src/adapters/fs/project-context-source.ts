@@ -76,11 +76,12 @@ export class ProjectContextSource implements ContextSource {
 
   async candidates(input: {
     text: string;
-    project: ProjectRef;
+    project?: ProjectRef;
     counter: TokenCounter;
     limit: number;
   }): Promise<ContextCandidate[]> {
     const { project, counter } = input;
+    if (!project) return [];
     const words = queryWords(input.text);
     if (words.length === 0) return [];
     const observedAt = new Date(this.#clock.now()).toISOString();

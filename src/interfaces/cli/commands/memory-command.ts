@@ -180,6 +180,60 @@ export function memoryCommands(context: CommandContext): Command[] {
       }
     });
 
+  memory
+    .command('extract')
+    .argument('<run-id>', 'a finished run')
+    .option('--json', 'print JSON')
+    .description(
+      'have the memory-keeper agent pull the facts and decisions worth keeping out of a finished run',
+    )
+    .action(async (runId: string, options: { json?: boolean }) => {
+      const nova = await context.openNova();
+      try {
+        const { run } = await nova.app.getRun(runId);
+        if (run.status !== 'succeeded' || !run.outcome) {
+          context.io.writeError(
+            `nova: run ${runId} is ${run.status}; only a finished run's outcome can be mined\n`,
+          );
+          context.setExitCode(12);
+          return;
+        }
+        const output =
+          typeof run.outcome.output === 'string' ? run.outcome.output : JSON.stringify(run.outcome.output);
+        const extracted = await nova.app.ask({
+          agent: 'memory-keeper',
+          text: [
+            `Extract the facts, decisions and preferences worth remembering from run ${run.id} (agent ${run.agent}) and save each with memory_write (give a key for anything that may change later). Skip guesses.`,
+            '',
+            `Task: ${run.task.text}`,
+            ...(run.task.projectId ? [`Project: ${run.task.projectId}`] : []),
+            `Outcome: ${output}`,
+            ...(run.outcome.assumptions.length > 0
+              ? [`Assumptions (not facts): ${run.outcome.assumptions.map((item) => item.text).join('; ')}`]
+              : []),
+          ].join('\n'),
+          ...(run.task.projectId ? { projectId: run.task.projectId } : {}),
+          fresh: true,
+        });
+        const { steps } = await nova.app.getRun(extracted.id);
+        const written = steps.filter(
+          (step) => step.kind === 'tool-call' && step.name === 'memory_write' && step.status === 'succeeded',
+        );
+        if (options.json)
+          context.io.writeOut(
+            `${JSON.stringify({ run: extracted, written: written.map((step) => step.output) }, null, 2)}\n`,
+          );
+        else {
+          for (const step of written) context.io.writeOut(`${String(step.output)}\n`);
+          context.io.writeOut(
+            `${written.length} item(s) remembered from ${run.id} (memory-keeper run ${extracted.id}).\n`,
+          );
+        }
+      } finally {
+        await nova.close();
+      }
+    });
+
   const search = new Command('search')
     .description('search memory and the indexed project files; every hit cites its source')
     .argument('<query...>')

@@ -51,6 +51,16 @@ export function startCommand(context: CommandContext): Command {
           `fired ${missed.length} reminder(s) that came due while Nova was stopped: nova inbox\n`,
         );
       nova.reminders.start();
+      // A changed embedding model re-embeds memory in the background; search works meanwhile.
+      void nova.memory
+        .embedPending()
+        .then((count) => {
+          if (count > 0)
+            io.writeError(`embedded ${count} memory item(s) with ${nova.memory.embeddingModel ?? ''}\n`);
+        })
+        .catch((error: unknown) =>
+          io.writeError(`nova: embedding memory failed: ${(error as Error).message}\n`),
+        );
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);
