@@ -200,8 +200,14 @@ export class MemoryService {
   }
 
   async search(text: string, query: MemoryQuery): Promise<MemoryHit[]> {
-    const pool = Math.max(query.limit * 4, 20);
-    const byText = await this.#store.searchText(text, { ...query, limit: pool });
+    // Each list contributes its top 1,000: deep enough that items ranked moderately in both lists,
+    // which reciprocal-rank fusion can lift into the top results, are not cut off early.
+    const pool = Math.max(query.limit * 100, 1_000);
+    // Without embeddings there is nothing to fuse: the full-text ranking is the answer.
+    const byText = await this.#store.searchText(text, {
+      ...query,
+      limit: this.#embedder ? pool : query.limit,
+    });
     let byVector: MemoryItem[] = [];
     if (this.#embedder) {
       const [vector] = await this.#embedder.embed([text]);

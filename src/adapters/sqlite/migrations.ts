@@ -222,7 +222,7 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX memory_scope ON memory_items (scope, kind) WHERE valid_until IS NULL;
       CREATE INDEX memory_hash ON memory_items (scope, content_hash) WHERE valid_until IS NULL;
       CREATE INDEX memory_key ON memory_items (scope, kind, key) WHERE valid_until IS NULL AND key IS NOT NULL;
-      CREATE VIRTUAL TABLE memory_fts USING fts5 (text, tags, content = 'memory_items', content_rowid = 'rowid');
+      CREATE VIRTUAL TABLE memory_fts USING fts5 (text, tags, content = 'memory_items', content_rowid = 'rowid', tokenize = 'porter unicode61');
       CREATE TRIGGER memory_after_insert AFTER INSERT ON memory_items BEGIN
         INSERT INTO memory_fts (rowid, text, tags) VALUES (new.rowid, new.text, new.tags);
       END;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import * as sqliteVec from 'sqlite-vec';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { NovaError } from '../../domain/nova-error.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations.ts';
@@ -14,8 +13,6 @@ const busyTimeoutMs = 5000;
  */
 export class SqliteDatabase {
   readonly location: string;
-  /** sqlite-vec is loaded: `vec_distance_cosine` and friends are available in SQL. */
-  vectors = false;
   readonly #database: DatabaseSync;
   readonly #statements = new Map<string, StatementSync>();
 
@@ -128,17 +125,8 @@ export function openSqliteDatabase(
   checkMigrationList(migrations);
   return storageCall(`opening the database ${location}`, () => {
     if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
-    const database = new DatabaseSync(location, { allowExtension: true });
+    const database = new DatabaseSync(location);
     const wrapped = new SqliteDatabase(location, database);
-    // sqlite-vec ships its compiled extension inside the npm package; without it vector search
-    // falls back to exact cosine in JavaScript. Loading is switched off again right after.
-    try {
-      database.loadExtension(sqliteVec.getLoadablePath());
-      wrapped.vectors = true;
-    } catch {
-      wrapped.vectors = false;
-    }
-    database.enableLoadExtension(false);
     try {
       // The busy timeout first: switching to WAL needs a lock another process may be holding.
       database.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);

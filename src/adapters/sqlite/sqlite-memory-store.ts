@@ -7,7 +7,6 @@ import type {
   ProjectFileIndex,
 } from '../../ports/memory-store.ts';
 import { storageCall, type SqliteDatabase } from './sqlite-database.ts';
-import { toFtsQuery } from './sqlite-note-store.ts';
 
 interface Row {
   rowid: number;
@@ -52,27 +51,30 @@ const toBlob = (vector: Float32Array): Uint8Array =>
 const fromBlob = (blob: Uint8Array): Float32Array =>
   new Float32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
 
-function cosineDistance(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (let index = 0; index < a.length; index += 1) {
-    const x = a[index]!;
-    const y = b[index]!;
-    dot += x * y;
-    normA += x * x;
-    normB += y * y;
-  }
-  return normA === 0 || normB === 0 ? 1 : 1 - dot / Math.sqrt(normA * normB);
+interface EmbeddingMatrix {
+  readonly version: number;
+  readonly dataVersion: number;
+  readonly count: number;
+  readonly dims: number;
+  readonly data: Float32Array;
+  readonly norms: Float32Array;
+  readonly rowids: readonly number[];
+  readonly scopes: readonly string[];
+  readonly kinds: readonly string[];
+  readonly current: Uint8Array;
 }
 
 /**
- * Memory in SQLite: items with FTS5 (BM25) over text and tags, embeddings as float32 BLOBs. Vector
- * search runs in SQL with sqlite-vec's `vec_distance_cosine` when the extension loaded, else in
- * JavaScript; both are exact (every candidate in scope is compared).
+ * Memory in SQLite: items with FTS5 (BM25, porter stemming) over text and tags, embeddings as
+ * float32 BLOBs. Vector search is exact: the model's embeddings are held as one matrix in memory
+ * (reloaded when memory changes) and every item in scope is compared — measured faster here than
+ * scanning with sqlite-vec's `vec_distance_cosine` in SQL (see docs/decisions/0008-memory.md).
  */
 export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
   readonly #database: SqliteDatabase;
+  /** Embedding matrices by model, and a counter of this connection's changes that invalidates them. */
+  readonly #matrices = new Map<string, EmbeddingMatrix>();
+  #version = 0;
 
   constructor(database: SqliteDatabase) {
     this.#database = database;
@@ -92,6 +94,7 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
   }
 
   async put(item: MemoryItem): Promise<void> {
+    this.#version += 1;
     storageCall('saving a memory item', () =>
       this.#database
         .statement(
@@ -147,6 +150,7 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
   }
 
   async close(id: string, at: string, by?: string): Promise<boolean> {
+    this.#version += 1;
     const changes = storageCall(
       'closing a memory item',
       () =>
@@ -160,6 +164,7 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
   }
 
   async remove(ids: readonly string[]): Promise<void> {
+    this.#version += 1;
     if (ids.length === 0) return;
     storageCall('removing memory items', () =>
       this.#database.transaction(() => {
@@ -182,17 +187,34 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
   }
 
   async searchText(text: string, query: MemoryQuery): Promise<MemoryItem[]> {
-    const match = toFtsQuery(text);
-    if (!match) return [];
+    // Whole words (stemmed by the porter tokenizer), any of them: prefix matching would pull in
+    // every word that starts the same and cost a scan of much of the index.
+    const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])];
+    if (words.length === 0) return [];
+    const match = words.map((word) => `"${word}"`).join(' OR ');
     const filter = this.#filter(query, 'm');
-    const rows = storageCall('searching memory', () =>
+    // Rank in the full-text index alone first (no row of memory_items is read for the many weak
+    // matches), then filter the best by scope and validity; if the filter left too few and there
+    // were more matches, rank again with the filter inside.
+    const ranked = Math.max(query.limit * 5, 500);
+    let rows = storageCall('searching memory', () =>
       this.#database
         .statement(
-          `SELECT m.* FROM memory_fts JOIN memory_items m ON m.rowid = memory_fts.rowid
-           WHERE memory_fts MATCH ? AND ${filter.sql} ORDER BY bm25(memory_fts), m.valid_from DESC LIMIT ?`,
+          `SELECT m.* FROM (SELECT rowid, rank FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?) hits
+           JOIN memory_items m ON m.rowid = hits.rowid WHERE ${filter.sql} ORDER BY hits.rank, m.valid_from DESC LIMIT ?`,
         )
-        .all(match, ...filter.values, query.limit),
+        .all(match, ranked, ...filter.values, query.limit),
     ) as unknown as Row[];
+    if (rows.length < query.limit) {
+      rows = storageCall('searching memory', () =>
+        this.#database
+          .statement(
+            `SELECT m.* FROM memory_fts JOIN memory_items m ON m.rowid = memory_fts.rowid
+             WHERE memory_fts MATCH ? AND ${filter.sql} ORDER BY memory_fts.rank, m.valid_from DESC LIMIT ?`,
+          )
+          .all(match, ...filter.values, query.limit),
+      ) as unknown as Row[];
+    }
     return rows.map(fromRow);
   }
 
@@ -201,32 +223,116 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
     model: string,
     query: MemoryQuery,
   ): Promise<Array<{ item: MemoryItem; distance: number }>> {
-    const filter = this.#filter(query, 'm');
-    if (this.#database.vectors) {
-      const rows = storageCall('searching memory by meaning', () =>
-        this.#database
-          .statement(
-            `SELECT m.*, vec_distance_cosine(e.vector, ?) AS distance FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid
-             WHERE e.model = ? AND ${filter.sql} ORDER BY distance LIMIT ?`,
-          )
-          .all(toBlob(vector), model, ...filter.values, query.limit),
-      ) as unknown as Array<Row & { distance: number }>;
-      return rows.map((row) => ({ item: fromRow(row), distance: row.distance }));
+    const matrix = this.#matrix(model);
+    if (matrix.count === 0 || matrix.dims !== vector.length) return [];
+    let queryNorm = 0;
+    for (const value of vector) queryNorm += value * value;
+    queryNorm = Math.sqrt(queryNorm) || 1;
+    const scopes = new Set(query.scopes);
+    const kinds = query.kinds ? new Set<string>(query.kinds) : undefined;
+    // Exact: every embedded item in scope is compared; a bounded min-heap keeps the k nearest.
+    const k = Math.max(1, query.limit);
+    const heapScores = new Float64Array(k);
+    const heapRows = new Int32Array(k);
+    let size = 0;
+    const { dims, data, norms } = matrix;
+    for (let row = 0; row < matrix.count; row += 1) {
+      if (!scopes.has(matrix.scopes[row]!)) continue;
+      if (!query.includeHistory && !matrix.current[row]) continue;
+      if (kinds && !kinds.has(matrix.kinds[row]!)) continue;
+      let dot = 0;
+      const offset = row * dims;
+      for (let index = 0; index < dims; index += 1) dot += data[offset + index]! * vector[index]!;
+      const similarity = dot / ((norms[row] || 1) * queryNorm);
+      if (size < k) {
+        let at = size++;
+        while (at > 0) {
+          const parent = (at - 1) >> 1;
+          if (heapScores[parent]! <= similarity) break;
+          heapScores[at] = heapScores[parent]!;
+          heapRows[at] = heapRows[parent]!;
+          at = parent;
+        }
+        heapScores[at] = similarity;
+        heapRows[at] = row;
+      } else if (similarity > heapScores[0]!) {
+        let at = 0;
+        for (;;) {
+          const left = 2 * at + 1;
+          if (left >= size) break;
+          const right = left + 1;
+          const child = right < size && heapScores[right]! < heapScores[left]! ? right : left;
+          if (heapScores[child]! >= similarity) break;
+          heapScores[at] = heapScores[child]!;
+          heapRows[at] = heapRows[child]!;
+          at = child;
+        }
+        heapScores[at] = similarity;
+        heapRows[at] = row;
+      }
     }
-    const rows = storageCall('searching memory by meaning', () =>
+    const best = Array.from({ length: size }, (_, index) => ({
+      row: heapRows[index]!,
+      similarity: heapScores[index]!,
+    })).sort((a, b) => b.similarity - a.similarity);
+    if (best.length === 0) return [];
+    const rowids = best.map((entry) => matrix.rowids[entry.row]!);
+    const rows = storageCall('reading memory', () =>
+      this.#database
+        .statement(`SELECT * FROM memory_items WHERE rowid IN (${rowids.map(() => '?').join(', ')})`)
+        .all(...rowids),
+    ) as unknown as Row[];
+    const byRowid = new Map(rows.map((row) => [row.rowid, row]));
+    return best.flatMap((entry, index) => {
+      const row = byRowid.get(rowids[index]!);
+      return row ? [{ item: fromRow(row), distance: 1 - entry.similarity }] : [];
+    });
+  }
+
+  /**
+   * All embeddings of a model as one contiguous matrix, with each item's scope, kind and whether
+   * it is current; rebuilt when this connection or another process changed memory since.
+   */
+  #matrix(model: string): EmbeddingMatrix {
+    const dataVersion = (this.#database.statement('PRAGMA data_version').get() as { data_version: number })
+      .data_version;
+    const cached = this.#matrices.get(model);
+    if (cached && cached.version === this.#version && cached.dataVersion === dataVersion) return cached;
+    const rows = storageCall('loading embeddings', () =>
       this.#database
         .statement(
-          `SELECT m.*, e.vector AS vector FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid WHERE e.model = ? AND ${filter.sql}`,
+          'SELECT e.item_rowid AS rowid, e.vector AS vector, m.scope AS scope, m.kind AS kind, m.valid_until IS NULL AS current FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid WHERE e.model = ?',
         )
-        .all(model, ...filter.values),
-    ) as unknown as Array<Row & { vector: Uint8Array }>;
-    return rows
-      .map((row) => ({ item: fromRow(row), distance: cosineDistance(vector, fromBlob(row.vector)) }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, query.limit);
+        .all(model),
+    ) as Array<{ rowid: number; vector: Uint8Array; scope: string; kind: string; current: number }>;
+    const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
+    const data = new Float32Array(rows.length * dims);
+    const norms = new Float32Array(rows.length);
+    rows.forEach((row, index) => {
+      const vector = fromBlob(row.vector);
+      data.set(vector, index * dims);
+      let norm = 0;
+      for (const value of vector) norm += value * value;
+      norms[index] = Math.sqrt(norm);
+    });
+    const matrix: EmbeddingMatrix = {
+      version: this.#version,
+      dataVersion,
+      count: rows.length,
+      dims,
+      data,
+      norms,
+      rowids: rows.map((row) => row.rowid),
+      scopes: rows.map((row) => row.scope),
+      kinds: rows.map((row) => row.kind),
+      current: Uint8Array.from(rows.map((row) => row.current)),
+    };
+    this.#matrices.set(model, matrix);
+    return matrix;
   }
 
   async setEmbedding(id: string, model: string, vector: Float32Array): Promise<void> {
+    this.#version += 1;
     storageCall('saving an embedding', () =>
       this.#database
         .statement(
