@@ -28,6 +28,7 @@ import { defineTool } from '../src/tools/tool.ts';
 import { toModelToolSpec } from '../src/tools/tool-registry.ts';
 import { runRoutingBench } from './routing-bench.ts';
 import { runPipelineBench } from './pipeline-bench.ts';
+import { runMemoryBench } from './memory-bench.ts';
 import { formatTracingBench, runTracingBench } from './tracing-bench.ts';
 
 const asJson = process.argv.includes('--json');
@@ -383,7 +384,18 @@ log(
 log(
   `   resume after kill -9 mid-way: ${pipelines.resumeStepsAlreadyDone} steps already done, first new step after ${format(pipelines.resumeToFirstNewStepMs ?? 0, 1)} ms, finished in ${format(pipelines.resumeToCompletionMs ?? 0, 0)} ms`,
 );
+const memory = await runMemoryBench();
+log('\n7. Memory (SQLite FTS5 + exact vector search over 64-dim hash embeddings; 40 queries each)');
+log(
+  `   indexing ${memory.indexFiles} files: ${format(memory.indexFilesPerSecond ?? 0, 0)} files/s first time, ${format(memory.reindexUnchangedFilesPerSecond ?? 0, 0)} files/s when unchanged`,
+);
+for (const count of [10_000, 100_000]) {
+  log(
+    `   ${count.toLocaleString('en')} items: full text p50 ${format(memory[`fullTextP50Ms_${count}`] ?? 0, 2)} ms / p99 ${format(memory[`fullTextP99Ms_${count}`] ?? 0, 2)} ms · hybrid p50 ${format(memory[`hybridP50Ms_${count}`] ?? 0, 2)} ms / p99 ${format(memory[`hybridP99Ms_${count}`] ?? 0, 2)} ms · brute force p50 ${format(memory[`bruteForceP50Ms_${count}`] ?? 0, 1)} ms · hybrid recall@10 ${format(memory[`hybridRecallAt10_${count}`] ?? 0, 3)}`,
+  );
+}
+log('   targets at 100k: full text p50 ≤ 5 ms, hybrid p50 ≤ 60 ms, recall@10 ≥ 0.95');
 if (asJson)
   process.stdout.write(
-    `${JSON.stringify({ overhead, journal, growth, routing, tracing, pipelines }, null, 2)}\n`,
+    `${JSON.stringify({ overhead, journal, growth, routing, tracing, pipelines, memory }, null, 2)}\n`,
   );
