@@ -72,6 +72,8 @@ export interface NovaAppDependencies {
   readonly scratchJournal?: () => RunJournal;
   /** The owner's ceiling over every agent (config `policy`). */
   readonly globalPolicy?: GlobalPolicy;
+  /** Removes secret values and key formats from tool output before the model or the journal sees it. */
+  readonly redact?: (text: string) => string;
   /** Questions asked instead of guessing, so an answer continues the same task. */
   readonly clarifications?: ClarificationStore;
   /** Where a tainted run's writes, outside calls and commands wait for approval. */

@@ -20,6 +20,10 @@ import { MemoryService } from '../app/memory-service.ts';
 import { CompositeContextSource, MemoryContextSource } from '../app/memory-context-source.ts';
 import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
 import { createEmbedder } from '../adapters/models/embedders.ts';
+import { loadSecretsFile } from '../adapters/fs/secrets-file.ts';
+import { createProjectWriteTools } from '../tools/builtin/project-write.ts';
+import { createShellTool } from '../tools/builtin/shell-exec.ts';
+import { createHttpTools } from '../tools/builtin/http-tools.ts';
 import { SqliteScheduleStore } from '../adapters/sqlite/sqlite-schedule-store.ts';
 import type { InboxItem } from '../ports/schedule-store.ts';
 import { SqliteTraceStore } from '../adapters/sqlite/sqlite-trace-store.ts';
@@ -54,6 +58,11 @@ export const builtinToolNames = [
   'reminder_cancel',
   'memory_search',
   'memory_write',
+  'project_write_file',
+  'project_edit_file',
+  'shell_exec',
+  'http_fetch',
+  'http_request',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -100,7 +109,12 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const effects = new SqliteEffectLedger(database);
     const approvals = new SqliteApprovalStore(database);
     const notes = new SqliteNoteStore(database);
-    const tracing = createTracing(config, options.env, database, clock);
+    // Secrets by name, from the secrets file (mode 0600) or the environment; tools get them,
+    // prompts never do, and everything journaled or traced has their values removed.
+    const fileSecrets = loadSecretsFile(config.secretsFile);
+    const secretOf = (name: string): string | undefined => fileSecrets[name] ?? options.env[name];
+    const redact = createRedactor({ env: options.env, secrets: Object.values(fileSecrets) });
+    const tracing = createTracing(config, options.env, database, clock, Object.values(fileSecrets));
     const tools = new ToolRegistry();
     const scheduleStore = new SqliteScheduleStore(database);
     const scheduled = new Map(config.schedules.map((schedule) => [`sched_${schedule.id}`, schedule]));
@@ -168,6 +182,20 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         return { read: [], write: [] };
       }
     };
+    for (const tool of [
+      ...createProjectWriteTools(),
+      createShellTool({
+        env: options.env,
+        envAllow: config.tools.shell.envAllow,
+        defaultTimeoutSeconds: config.tools.shell.timeoutSeconds,
+      }),
+      ...createHttpTools({
+        allowHosts: config.tools.http.allowHosts,
+        allowPrivate: config.tools.http.allowPrivate,
+        secret: secretOf,
+      }),
+    ])
+      tools.register(tool);
     for (const tool of createBuiltinTools({
       notes,
       ids,
@@ -204,6 +232,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       effects,
       scratchJournal: () => new InMemoryRunJournal(),
       globalPolicy: config.policy,
+      redact,
       clarifications: new SqliteClarificationStore(database),
       approvals: {
         store: approvals,
@@ -324,6 +353,7 @@ function createTracing(
   env: Readonly<Record<string, string | undefined>>,
   database: ReturnType<typeof openSqliteDatabase>,
   clock: Clock,
+  secrets: readonly string[] = [],
 ): { traces: SqliteTraceStore; tracer?: StoreTracer; exporter?: OtlpExportingTraceStore } {
   const traces = new SqliteTraceStore(database);
   if (!config.tracing.enabled) return { traces };
@@ -345,7 +375,7 @@ function createTracing(
         serviceName: config.tracing.serviceName,
       })
     : undefined;
-  const redact = createRedactor({ env, secrets: Object.values(headers) });
+  const redact = createRedactor({ env, secrets: [...Object.values(headers), ...secrets] });
   return {
     traces,
     tracer: new StoreTracer({ store: exporter ?? traces, clock, redact }),

@@ -33,6 +33,11 @@ export interface NovaConfig {
   readonly approvalExpiryHours: number;
   readonly timeZone: string;
   readonly memory: { readonly embeddingModel?: string | undefined };
+  readonly secretsFile: string;
+  readonly tools: {
+    readonly http: { readonly allowHosts: readonly string[]; readonly allowPrivate: boolean };
+    readonly shell: { readonly envAllow: readonly string[]; readonly timeoutSeconds: number };
+  };
   readonly reminders: { readonly webhookUrl?: string | undefined };
   readonly schedules: ReadonlyArray<{
     id: string;
@@ -170,7 +175,16 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
     approvalExpiryHours: file.approvals.expiresAfterHours,
+    secretsFile: file.secretsFile
+      ? path.resolve(baseDir, file.secretsFile)
+      : path.join(
+          env.NOVA_DATA_DIR
+            ? path.resolve(options.cwd, env.NOVA_DATA_DIR)
+            : path.resolve(baseDir, file.dataDir),
+          'secrets.json',
+        ),
     memory: file.memory,
+    tools: file.tools,
     timeZone: file.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC',
     reminders: file.reminders,
     schedules: file.schedules,

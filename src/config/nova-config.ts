@@ -160,6 +160,31 @@ export const novaConfigSchema = z
       })
       .strict()
       .default({ denyTools: [], effects: ['read', 'write', 'external', 'exec'] }),
+    /** JSON file of secrets by name (mode 0600); default `<dataDir>/secrets.json`. */
+    secretsFile: z.string().optional(),
+    /** Tools with reach: hosts the HTTP tools may contact, what the shell tool passes on. */
+    tools: z
+      .object({
+        http: z
+          .object({
+            allowHosts: z.array(z.string().min(1)).default([]),
+            allowPrivate: z.boolean().default(false),
+          })
+          .strict()
+          .default({ allowHosts: [], allowPrivate: false }),
+        shell: z
+          .object({
+            envAllow: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).default([]),
+            timeoutSeconds: z.number().positive().max(600).default(30),
+          })
+          .strict()
+          .default({ envAllow: [], timeoutSeconds: 30 }),
+      })
+      .strict()
+      .default({
+        http: { allowHosts: [], allowPrivate: false },
+        shell: { envAllow: [], timeoutSeconds: 30 },
+      }),
     /** Memory: `embeddingModel` (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text, hash:256) turns on meaning-based search. */
     memory: z
       .object({ embeddingModel: z.string().min(3).optional() })

@@ -46,6 +46,8 @@ export interface AgentRunnerDependencies {
   readonly tools: { get(name: string): Tool | undefined; list?(): Tool[] };
   /** The owner's ceiling over every agent (config `policy`). */
   readonly globalPolicy?: GlobalPolicy;
+  /** Removes secrets from tool output before the model or the journal sees it. */
+  readonly redact?: (text: string) => string;
   readonly toModelToolSpec: (tool: Tool) => ModelToolSpec;
   /** Records spans for the run, its turns, model calls and tool calls (default: none). */
   readonly tracer?: Tracer;
@@ -510,10 +512,12 @@ class AgentRun {
     const gate = await this.#approvalGate(tool, call);
     if (gate !== undefined) return fail(gate);
     try {
-      const output = await this.#executeOnce(tool, parsed.data, context, call);
+      let output = await this.#executeOnce(tool, parsed.data, context, call);
       this.#throwIfStopped();
       this.#noteTrust(tool, call.name, call.input);
       this.#consecutiveToolErrors = 0;
+      const redact = this.#dependencies.redact ?? ((value: string) => value);
+      output = redact(output);
       const text =
         output.length > maxToolOutputChars
           ? `${output.slice(0, maxToolOutputChars)}\n[output cut at ${maxToolOutputChars} of ${output.length} characters]`
@@ -521,7 +525,9 @@ class AgentRun {
       return { toolCallId: call.id, toolName: call.name, output: text, isError: false };
     } catch (error) {
       this.#throwIfStopped();
-      return fail(toNovaError(error, 'TOOL_ERROR').message);
+      return fail(
+        (this.#dependencies.redact ?? ((value: string) => value))(toNovaError(error, 'TOOL_ERROR').message),
+      );
     }
   }
 
@@ -608,7 +614,9 @@ class AgentRun {
    */
   async #executeOnce(tool: Tool, input: unknown, context: ToolContext, call: ModelToolCall): Promise<string> {
     const ledger = this.#dependencies.effects;
-    if (!ledger || tool.effects.every((effect) => effect === 'read')) return tool.execute(input, context);
+    const redact = this.#dependencies.redact ?? ((value: string) => value);
+    if (!ledger || tool.effects.every((effect) => effect === 'read'))
+      return redact(await tool.execute(input, context));
     const key = this.#effectKey(tool, call);
     const existing = await ledger.begin({
       key,
@@ -632,7 +640,7 @@ class AgentRun {
       this.#throwIfStopped();
     }
     try {
-      const output = await tool.execute(input, { ...context, idempotencyKey: key });
+      const output = redact(await tool.execute(input, { ...context, idempotencyKey: key }));
       await ledger.finish(key, {
         status: 'succeeded',
         output,
