@@ -148,7 +148,7 @@ export function createHttpTools(options: HttpToolOptions): Tool[] {
         url = await checkUrl(new URL(response.headers.get('location')!, url).toString());
         continue;
       }
-      const reader = response.body?.getReader();
+      const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
       const chunks: Uint8Array[] = [];
       let size = 0;
       let cut = false;
