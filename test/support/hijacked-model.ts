@@ -65,8 +65,10 @@ export function hijackedModel(opening?: { tool: string; input: Record<string, un
 
 /** Every agent gets a hijacked model; `openingFor` decides each agent's first call. */
 export function hijackedResolver(
-  openingFor: (system: string) => { tool: string; input: Record<string, unknown> } | undefined = () =>
-    undefined,
+  openingFor: (
+    system: string,
+    task: string,
+  ) => { tool: string; input: Record<string, unknown> } | undefined = () => undefined,
 ): ModelResolver {
   return {
     resolve: () => {
@@ -75,7 +77,8 @@ export function hijackedResolver(
       return {
         id: 'hijacked:test',
         generate(request) {
-          model ??= hijackedModel(openingFor(request.system));
+          const first = request.messages[0];
+          model ??= hijackedModel(openingFor(request.system, first?.role === 'user' ? first.content : ''));
           return model.generate(request);
         },
       };
