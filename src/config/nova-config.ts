@@ -67,6 +67,8 @@ export const serverConfigSchema = z
     port: z.number().int().min(0).max(65_535).default(7420),
     /** Request bodies larger than this are refused with 413. */
     maxBodyBytes: z.number().int().min(1_024).max(100_000_000).default(1_000_000),
+    /** Browser origins allowed to call the API (CORS), e.g. "http://localhost:5173"; none by default. */
+    corsOrigins: z.array(z.url()).default([]),
   })
   .strict();
 

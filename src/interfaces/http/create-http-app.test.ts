@@ -199,4 +199,29 @@ describe('HTTP API', () => {
     });
     expect(unknown.status).toBe(404);
   });
+
+  it('keeps CORS closed unless an origin is listed; an allowed origin gets preflight and headers', async () => {
+    const { app } = await createTestApp();
+    const open = createHttpApp({ app, token, maxBodyBytes: 10_000, corsOrigins: ['http://localhost:5173'] });
+    const preflight = await open.request('/v1/agents', {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const allowed = await open.request('/v1/agents', {
+      headers: { authorization: `Bearer ${token}`, origin: 'http://localhost:5173' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const other = await open.request('/v1/agents', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(other.status).toBe(403);
+    const { http: closed } = await setup();
+    const refused = await closed.request('/v1/agents', {
+      headers: { authorization: `Bearer ${token}`, origin: 'http://localhost:5173' },
+    });
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });

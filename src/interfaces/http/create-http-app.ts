@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
@@ -28,6 +28,10 @@ export interface HttpAppOptions {
   readonly pipelines?: PipelineService;
   /** Reminders and the inbox; their routes are left out without it. */
   readonly reminders?: ReminderService;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  readonly corsOrigins?: readonly string[];
+  /** Where unexpected errors are logged (their details never go to the client). */
+  readonly log?: (line: string) => void;
 }
 
 const createTaskBody = z
@@ -77,7 +81,47 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   http.onError((error, context) => {
     const failure = toNovaError(error);
+    if (failure.code === 'INTERNAL' || failure.code === 'STORAGE_ERROR') {
+      // A bug or a storage failure: the client gets an id to quote, the log gets the detail.
+      const requestId = randomUUID();
+      options.log?.(
+        `nova: ${context.req.method} ${context.req.path} failed (request ${requestId}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      return context.json(
+        {
+          error: {
+            code: failure.code,
+            message: `Nova could not complete this request; quote request id ${requestId} when reporting it`,
+            requestId,
+          },
+        },
+        httpStatuses[failure.code],
+      );
+    }
     return context.json(errorBody(failure), httpStatuses[failure.code]);
+  });
+
+  // CORS is closed unless the owner lists origins: a web page elsewhere cannot drive the API.
+  const allowedOrigins = new Set(options.corsOrigins ?? []);
+  http.use('*', async (context, next) => {
+    const origin = context.req.header('origin');
+    const allowed = origin !== undefined && allowedOrigins.has(origin);
+    if (context.req.method === 'OPTIONS' && origin !== undefined) {
+      if (!allowed) return context.body(null, 403);
+      return context.body(null, 204, {
+        'Access-Control-Allow-Origin': origin,
+        'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Max-Age': '600',
+        Vary: 'Origin',
+      });
+    }
+    await next();
+    if (allowed) {
+      context.res.headers.set('Access-Control-Allow-Origin', origin);
+      context.res.headers.set('Vary', 'Origin');
+    }
+    return undefined;
   });
   http.notFound((context) =>
     context.json(

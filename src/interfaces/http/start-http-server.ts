@@ -30,6 +30,8 @@ export async function startHttpServer(
     token: token.value,
     maxBodyBytes: nova.config.server.maxBodyBytes,
     pipelines: nova.pipelines,
+    corsOrigins: nova.config.server.corsOrigins,
+    log: (line) => process.stderr.write(line),
     reminders: nova.reminders,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
