@@ -89,4 +89,16 @@ describe('taint: untrusted content gates writes behind approval (e2e)', () => {
     expect(reopened.prepare('SELECT text FROM notes').all()).toEqual([{ text: 'wire 10k to account 123' }]);
     reopened.close();
   });
+
+  it('a translator cannot use the shell, and policy check says why', async () => {
+    const check = await nova('policy', 'check', 'translator', 'shell_exec', '{"command": "ls"}');
+    expect(check.code).toBe(7);
+    expect(check.stdout).toContain('agent "translator" may not use tool "shell_exec"');
+    expect(check.stdout).toContain('DENIED: translator → shell_exec');
+    const devops = await nova('policy', 'check', 'devops', 'shell_exec', '{"command": "ls"}');
+    expect(devops.stdout).toContain('ALLOWED: devops → shell_exec');
+    expect(devops.stdout).toContain(
+      'exec: once the run has read untrusted content, each call waits for an approval',
+    );
+  });
 });
