@@ -200,42 +200,60 @@ export class MemoryService {
   }
 
   async search(text: string, query: MemoryQuery): Promise<MemoryHit[]> {
-    // Each list contributes its top 1,000: deep enough that items ranked moderately in both lists,
+    // Each list contributes its top 5,000: deep enough that items ranked moderately in both lists,
     // which reciprocal-rank fusion can lift into the top results, are not cut off early.
-    const pool = Math.max(query.limit * 100, 1_000);
-    // Without embeddings there is nothing to fuse: the full-text ranking is the answer.
-    const byText = await this.#store.searchText(text, {
-      ...query,
-      limit: this.#embedder ? pool : query.limit,
-    });
-    let byVector: MemoryItem[] = [];
-    if (this.#embedder) {
-      const [vector] = await this.#embedder.embed([text]);
-      if (vector)
-        byVector = (await this.#store.searchVector(vector, this.#embedder.id, { ...query, limit: pool })).map(
-          (hit) => hit.item,
-        );
+    const pool = Math.max(query.limit * 500, 5_000);
+    if (!this.#embedder) {
+      // Nothing to fuse: the full-text ranking is the answer.
+      const items = await this.#store.searchText(text, query);
+      return this.#weigh(
+        items.map((item, rank) => ({ item, score: 1 / (60 + rank + 1), via: ['text' as const] })),
+        query.limit,
+      );
     }
-    const fused = new Map<string, { item: MemoryItem; score: number; via: Set<'text' | 'vector'> }>();
-    const add = (items: MemoryItem[], via: 'text' | 'vector'): void => {
-      items.forEach((item, rank) => {
-        const entry = fused.get(item.id) ?? { item, score: 0, via: new Set<'text' | 'vector'>() };
+    // Fusion works on ids; only the winners are read.
+    const textIds = await this.#store.rankText(text, { ...query, limit: pool });
+    const [vector] = await this.#embedder.embed([text]);
+    const vectorIds = vector
+      ? await this.#store.rankVector(vector, this.#embedder.id, { ...query, limit: pool })
+      : [];
+    const fusedIds = new Map<string, { score: number; via: Set<'text' | 'vector'> }>();
+    const add = (ids: readonly string[], via: 'text' | 'vector'): void => {
+      ids.forEach((id, rank) => {
+        const entry = fusedIds.get(id) ?? { score: 0, via: new Set<'text' | 'vector'>() };
         entry.score += 1 / (60 + rank + 1);
         entry.via.add(via);
-        fused.set(item.id, entry);
+        fusedIds.set(id, entry);
       });
     };
-    add(byText, 'text');
-    add(byVector, 'vector');
+    add(textIds, 'text');
+    add(vectorIds, 'vector');
+    // Recency and confidence can reorder the top only a little: read a margin beyond the limit.
+    const top = [...fusedIds.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, query.limit * 3);
+    const items = new Map((await this.#store.getMany(top.map(([id]) => id))).map((item) => [item.id, item]));
+    return this.#weigh(
+      top.flatMap(([id, entry]) => {
+        const item = items.get(id);
+        return item ? [{ item, score: entry.score, via: [...entry.via] }] : [];
+      }),
+      query.limit,
+    );
+  }
+
+  /** Weighs fused scores by recency (half weight after ~4 months) and confidence; best first. */
+  #weigh(
+    hits: ReadonlyArray<{ item: MemoryItem; score: number; via: ReadonlyArray<'text' | 'vector'> }>,
+    limit: number,
+  ): MemoryHit[] {
     const now = this.#clock.now();
-    return [...fused.values()]
+    return hits
       .map(({ item, score, via }) => {
         const ageDays = Math.max(0, (now - Date.parse(item.validFrom)) / 86_400_000);
         const recency = 0.5 + 0.5 * Math.exp(-ageDays / 180);
         return { item, score: score * recency * (0.5 + 0.5 * item.confidence), via: [...via] };
       })
       .sort((a, b) => b.score - a.score)
-      .slice(0, query.limit);
+      .slice(0, limit);
   }
 
   async #embed(items: readonly MemoryItem[]): Promise<void> {

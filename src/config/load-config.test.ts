@@ -23,7 +23,12 @@ describe('loadConfig', () => {
     expect(config.configPath).toBeUndefined();
     expect(config.dataDir).toBe(path.join(directory, '.nova'));
     expect(config.agentsDir).toBe(bundledAgentsDir);
-    expect(config.server).toEqual({ host: '127.0.0.1', port: 7420, corsOrigins: [], maxBodyBytes: 1_000_000 });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 7420,
+      corsOrigins: [],
+      maxBodyBytes: 1_000_000,
+    });
     expect(config.models.retries).toBe(2);
   });
 

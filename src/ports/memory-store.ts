@@ -62,6 +62,11 @@ export interface MemoryStore {
     model: string,
     query: MemoryQuery,
   ): Promise<Array<{ item: MemoryItem; distance: number }>>;
+  /** Ids only, best first: what fusion needs from each list before any item is read. */
+  rankText(text: string, query: MemoryQuery): Promise<string[]>;
+  rankVector(vector: Float32Array, model: string, query: MemoryQuery): Promise<string[]>;
+  /** Items by id, in the order asked (unknown ids left out). */
+  getMany(ids: readonly string[]): Promise<MemoryItem[]>;
   setEmbedding(id: string, model: string, vector: Float32Array): Promise<void>;
   /** A stored embedding of the same content with the same model (computed once per content). */
   embeddingFor(contentHash: string, model: string): Promise<Float32Array | undefined>;

@@ -59,6 +59,7 @@ interface EmbeddingMatrix {
   readonly data: Float32Array;
   readonly norms: Float32Array;
   readonly rowids: readonly number[];
+  readonly ids: readonly string[];
   readonly scopes: readonly string[];
   readonly kinds: readonly string[];
   readonly current: Uint8Array;
@@ -218,11 +219,57 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
     return rows.map(fromRow);
   }
 
+  async rankText(text: string, query: MemoryQuery): Promise<string[]> {
+    const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [])];
+    if (words.length === 0) return [];
+    const match = words.map((word) => `"${word}"`).join(' OR ');
+    const filter = this.#filter(query, 'm');
+    const rows = storageCall('searching memory', () =>
+      this.#database
+        .statement(
+          `SELECT m.id AS id FROM (SELECT rowid, rank FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rank LIMIT ?) hits
+           JOIN memory_items m ON m.rowid = hits.rowid WHERE ${filter.sql} ORDER BY hits.rank LIMIT ?`,
+        )
+        .all(match, Math.max(query.limit * 2, 500), ...filter.values, query.limit),
+    ) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
+  rankVector(vector: Float32Array, model: string, query: MemoryQuery): Promise<string[]> {
+    return Promise.resolve(this.#nearest(vector, model, query).map((entry) => entry.id));
+  }
+
+  async getMany(ids: readonly string[]): Promise<MemoryItem[]> {
+    if (ids.length === 0) return [];
+    const rows = storageCall('reading memory', () =>
+      this.#database
+        .statement(`SELECT * FROM memory_items WHERE id IN (${ids.map(() => '?').join(', ')})`)
+        .all(...ids),
+    ) as unknown as Row[];
+    const byId = new Map(rows.map((row) => [row.id, fromRow(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
   async searchVector(
     vector: Float32Array,
     model: string,
     query: MemoryQuery,
   ): Promise<Array<{ item: MemoryItem; distance: number }>> {
+    const best = this.#nearest(vector, model, query);
+    const items = await this.getMany(best.map((entry) => entry.id));
+    const byId = new Map(items.map((item) => [item.id, item]));
+    return best.flatMap((entry) => {
+      const item = byId.get(entry.id);
+      return item ? [{ item, distance: 1 - entry.similarity }] : [];
+    });
+  }
+
+  /** The k nearest current items in scope by exact cosine similarity, best first (ids only). */
+  #nearest(
+    vector: Float32Array,
+    model: string,
+    query: MemoryQuery,
+  ): Array<{ id: string; similarity: number }> {
     const matrix = this.#matrix(model);
     if (matrix.count === 0 || matrix.dims !== vector.length) return [];
     let queryNorm = 0;
@@ -275,18 +322,7 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
       row: heapRows[index]!,
       similarity: heapScores[index]!,
     })).sort((a, b) => b.similarity - a.similarity);
-    if (best.length === 0) return [];
-    const rowids = best.map((entry) => matrix.rowids[entry.row]!);
-    const rows = storageCall('reading memory', () =>
-      this.#database
-        .statement(`SELECT * FROM memory_items WHERE rowid IN (${rowids.map(() => '?').join(', ')})`)
-        .all(...rowids),
-    ) as unknown as Row[];
-    const byRowid = new Map(rows.map((row) => [row.rowid, row]));
-    return best.flatMap((entry, index) => {
-      const row = byRowid.get(rowids[index]!);
-      return row ? [{ item: fromRow(row), distance: 1 - entry.similarity }] : [];
-    });
+    return best.map((entry) => ({ id: matrix.ids[entry.row]!, similarity: entry.similarity }));
   }
 
   /**
@@ -301,10 +337,17 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
     const rows = storageCall('loading embeddings', () =>
       this.#database
         .statement(
-          'SELECT e.item_rowid AS rowid, e.vector AS vector, m.scope AS scope, m.kind AS kind, m.valid_until IS NULL AS current FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid WHERE e.model = ?',
+          'SELECT e.item_rowid AS rowid, m.id AS id, e.vector AS vector, m.scope AS scope, m.kind AS kind, m.valid_until IS NULL AS current FROM memory_embeddings e JOIN memory_items m ON m.rowid = e.item_rowid WHERE e.model = ?',
         )
         .all(model),
-    ) as Array<{ rowid: number; vector: Uint8Array; scope: string; kind: string; current: number }>;
+    ) as Array<{
+      rowid: number;
+      id: string;
+      vector: Uint8Array;
+      scope: string;
+      kind: string;
+      current: number;
+    }>;
     const dims = rows[0] ? rows[0].vector.byteLength / 4 : 0;
     const data = new Float32Array(rows.length * dims);
     const norms = new Float32Array(rows.length);
@@ -323,6 +366,7 @@ export class SqliteMemoryStore implements MemoryStore, ProjectFileIndex {
       data,
       norms,
       rowids: rows.map((row) => row.rowid),
+      ids: rows.map((row) => row.id),
       scopes: rows.map((row) => row.scope),
       kinds: rows.map((row) => row.kind),
       current: Uint8Array.from(rows.map((row) => row.current)),
