@@ -353,4 +353,26 @@ describe('PipelineEngine', () => {
     const run = await (await nova.pipelines.runDefinition(pipeline, { topic: 'rain' })).done;
     expect(run).toMatchObject({ status: 'succeeded', output: 'a short poem', pipeline: 'typed' });
   });
+
+  it('cancels a running pipeline: the run ends cancelled and can be resumed later', async () => {
+    const { nova } = await novaWith(
+      {
+        p: lines(
+          'name: p',
+          'description: d',
+          'steps:',
+          '  - { id: slow, kind: agent, agent: writer, task: t }',
+        ),
+      },
+      { responses: [{ text: 'late', delayMs: 2_000 }] },
+    );
+    const controller = new AbortController();
+    const started = await nova.pipelines.run('p', {}, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 100);
+    const run = await started.done;
+    expect(run.status).toBe('cancelled');
+    expect(run.error?.code).toBe('CANCELLED');
+    const resumed = await (await nova.pipelines.resume(run.id)).done;
+    expect(resumed).toMatchObject({ status: 'succeeded', output: 'late' });
+  });
 });

@@ -147,10 +147,19 @@ export function pipelineCommands(context: CommandContext): Command[] {
       const input = readInput(options.input, context.io.cwd);
       const nova = await context.openNova();
       try {
-        const started = await nova.pipelines.run(name, input, {
-          onEvent: onProgress(context, options.json === true),
-        });
-        report(context, await started.done, options.json === true);
+        // Ctrl-C cancels the run cleanly (recorded as cancelled; `nova runs resume` can continue it).
+        const controller = new AbortController();
+        const onSignal = (): void => controller.abort();
+        process.once('SIGINT', onSignal);
+        try {
+          const started = await nova.pipelines.run(name, input, {
+            onEvent: onProgress(context, options.json === true),
+            signal: controller.signal,
+          });
+          report(context, await started.done, options.json === true);
+        } finally {
+          process.off('SIGINT', onSignal);
+        }
       } finally {
         await nova.close();
       }
