@@ -49,6 +49,18 @@ describe('loadConfig', () => {
     expect(loadConfig({ cwd: directory, env: { NOVA_DATA_DIR: '/tmp/x' } }).dataDir).toBe('/tmp/x');
   });
 
+  it('reads a scripted model named in a config file relative to that file', () => {
+    fs.mkdirSync(path.join(directory, 'conf'));
+    const file = path.join(directory, 'conf', 'nova.config.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ models: { default: 'scripted:demo.json', fallback: 'openai:gpt-4o-mini' } }),
+    );
+    const config = loadConfig({ cwd: directory, env: {}, configPath: file });
+    expect(config.models.default).toBe(`scripted:${path.join(directory, 'conf', 'demo.json')}`);
+    expect(config.models.fallback).toBe('openai:gpt-4o-mini');
+  });
+
   it('names the file, line and field of a bad value', () => {
     const file = write('nova.config.json', '{\n  "models": {\n    "default": "gpt-4o"\n  }\n}\n');
     try {
@@ -87,6 +99,8 @@ describe('loadConfig', () => {
 
   it('reads YAML config too', () => {
     write('nova.config.yaml', 'models:\n  default: scripted:examples/hello.json\n');
-    expect(loadConfig({ cwd: directory, env: {} }).models.default).toBe('scripted:examples/hello.json');
+    expect(loadConfig({ cwd: directory, env: {} }).models.default).toBe(
+      `scripted:${path.join(directory, 'examples/hello.json')}`,
+    );
   });
 });

@@ -168,7 +168,12 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
       : path.resolve(baseDir, file.dataDir),
     agentsDir,
     pipelinesDir,
-    models: file.models,
+    // A scripted model named in the config file is a path relative to that file, like every other path there.
+    models: {
+      ...file.models,
+      ...(file.models.default ? { default: scriptedRelativeTo(baseDir, file.models.default) } : {}),
+      ...(file.models.fallback ? { fallback: scriptedRelativeTo(baseDir, file.models.fallback) } : {}),
+    },
     projects: file.projects.map((project) => ({ ...project, root: path.resolve(baseDir, project.root) })),
     server,
     routing: file.routing,
@@ -201,4 +206,11 @@ function configError(problems: readonly SourceProblem[]): NovaError {
       details: { problems },
     },
   );
+}
+
+/** `scripted:demo.json` in a config file → the script beside that file; other ids unchanged. */
+function scriptedRelativeTo(baseDir: string, modelId: string): string {
+  if (!modelId.startsWith('scripted:')) return modelId;
+  const file = modelId.slice('scripted:'.length);
+  return path.isAbsolute(file) ? modelId : `scripted:${path.resolve(baseDir, file)}`;
 }
