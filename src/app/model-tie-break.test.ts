@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/support/test-app.ts';
 
 describe('routing with a model tie-break', () => {
-  const routing = { thresholds: { confidence: 0.999 } };
+  const routing = { thresholds: { confidence: 1, maxOutOfScope: 1 } };
 
   it('asks the default model to pick when the ranker is unsure, and records why', async () => {
     const { app } = await createTestApp({ routing, turns: [{ text: 'translator' }] });

@@ -22,6 +22,7 @@ import type { Span } from '../domain/span.ts';
 import type { PriceLookup } from '../runtime/model-prices.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
+import type { RankerCache, WordVectors } from '../routing/offline-ranker.ts';
 import { runAgent, type ReplayDivergence } from '../runtime/agent-runner.ts';
 import { taskFingerprint } from '../domain/task-fingerprint.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
@@ -52,6 +53,12 @@ export interface NovaAppDependencies {
     readonly thresholds?: Partial<RoutingThresholds>;
     /** Ask the default model to pick when the ranker is unsure (default true). */
     readonly modelTieBreak?: boolean;
+    /** The ranker's word vectors: the shipped file when absent, `false` for none. */
+    readonly wordVectors?: WordVectors | false;
+    /** Requests no agent should take: the shipped list when absent, `false` for none. */
+    readonly outOfScope?: readonly string[] | false;
+    /** Keeps the trained ranker between processes. */
+    readonly cache?: RankerCache;
   };
   /** How deep delegation may nest below a person's task (default 4). */
   readonly maxDelegationDepth?: number;
@@ -283,6 +290,9 @@ export class NovaApp {
           agents,
           ...(routing?.rules ? { rules: routing.rules } : {}),
           ...(routing?.thresholds ? { thresholds: routing.thresholds } : {}),
+          ...(routing?.wordVectors === undefined ? {} : { wordVectors: routing.wordVectors }),
+          ...(routing?.outOfScope === undefined ? {} : { outOfScope: routing.outOfScope }),
+          ...(routing?.cache === undefined ? {} : { cache: routing.cache }),
         }),
       };
     }

@@ -20,6 +20,9 @@ import { MemoryService } from '../app/memory-service.ts';
 import { CompositeContextSource, MemoryContextSource } from '../app/memory-context-source.ts';
 import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
 import { createEmbedder } from '../adapters/models/embedders.ts';
+import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
+import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
+import { loadWordVectors } from '../routing/word-vectors.ts';
 import { loadSecretsFile } from '../adapters/fs/secrets-file.ts';
 import { createProjectWriteTools } from '../tools/builtin/project-write.ts';
 import { createShellTool } from '../tools/builtin/shell-exec.ts';
@@ -258,7 +261,25 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
           ...(config.routing.maxUnknownShare === undefined
             ? {}
             : { maxUnknownShare: config.routing.maxUnknownShare }),
+          ...(config.routing.maxOutOfScope === undefined
+            ? {}
+            : { maxOutOfScope: config.routing.maxOutOfScope }),
         },
+        cache: createFileRankerCache(path.join(defaultCacheDir(options.env), 'router')),
+        ...(config.routing.wordVectors === undefined
+          ? {}
+          : {
+              wordVectors:
+                config.routing.wordVectors === false ? false : loadWordVectors(config.routing.wordVectors),
+            }),
+        ...(config.routing.outOfScopeExamples === undefined
+          ? {}
+          : {
+              outOfScope:
+                config.routing.outOfScopeExamples === false
+                  ? false
+                  : loadOutOfScopeExamples(config.routing.outOfScopeExamples),
+            }),
       },
     });
     await app.recoverInterrupted();

@@ -61,6 +61,23 @@ describe('loadConfig', () => {
     expect(config.models.fallback).toBe('openai:gpt-4o-mini');
   });
 
+  it('resolves the routing data files relative to the config file, and keeps false (none) as is', () => {
+    fs.mkdirSync(path.join(directory, 'routing-conf'));
+    const file = path.join(directory, 'routing-conf', 'nova.config.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        routing: { wordVectors: 'vectors.bin', outOfScopeExamples: false, maxOutOfScope: 0.7 },
+      }),
+    );
+    const config = loadConfig({ cwd: directory, env: {}, configPath: file });
+    expect(config.routing).toMatchObject({
+      wordVectors: path.join(directory, 'routing-conf', 'vectors.bin'),
+      outOfScopeExamples: false,
+      maxOutOfScope: 0.7,
+    });
+  });
+
   it('names the file, line and field of a bad value', () => {
     const file = write('nova.config.json', '{\n  "models": {\n    "default": "gpt-4o"\n  }\n}\n');
     try {

@@ -176,7 +176,16 @@ export function loadConfig(options: LoadConfigOptions): NovaConfig {
     },
     projects: file.projects.map((project) => ({ ...project, root: path.resolve(baseDir, project.root) })),
     server,
-    routing: file.routing,
+    // Data files named in the config are relative to it, like every other path there.
+    routing: {
+      ...file.routing,
+      ...(typeof file.routing.outOfScopeExamples === 'string'
+        ? { outOfScopeExamples: path.resolve(baseDir, file.routing.outOfScopeExamples) }
+        : {}),
+      ...(typeof file.routing.wordVectors === 'string'
+        ? { wordVectors: path.resolve(baseDir, file.routing.wordVectors) }
+        : {}),
+    },
     reuseWindowSeconds: file.reuse.windowSeconds,
     contextTokenBudget: file.context.tokenBudget,
     approvalExpiryHours: file.approvals.expiresAfterHours,

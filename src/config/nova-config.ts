@@ -80,6 +80,18 @@ export const routingConfigSchema = z
     modelTieBreak: z.boolean().default(true),
     /** Requests with more than this share of words unknown to the roster are out of scope (0..1). */
     maxUnknownShare: z.number().min(0).max(1).optional(),
+    /** Requests more likely like the out-of-scope examples than any agent's are out of scope above this (0..1). */
+    maxOutOfScope: z.number().min(0).max(1).optional(),
+    /**
+     * Requests no agent should take, one per line (# comments), learnt as a background class:
+     * a file path (relative to this config file), or false for none. Default: Nova's shipped list.
+     */
+    outOfScopeExamples: z.union([z.string().min(1), z.literal(false)]).optional(),
+    /**
+     * Pretrained word vectors for the offline ranker, in Nova's format (scripts/build-word-vectors.ts):
+     * a file path (relative to this config file), or false for none. Default: the shipped GloVe file.
+     */
+    wordVectors: z.union([z.string().min(1), z.literal(false)]).optional(),
     /** Checked in order before the ranker; the first match decides. */
     rules: z
       .array(

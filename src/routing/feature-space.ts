@@ -45,6 +45,19 @@ export class FeatureSpace {
     return this.#vocabulary.size;
   }
 
+  /** Inverse document frequency of a named feature (`w:stem`, …); undefined when unseen. */
+  idfOf(name: string): number | undefined {
+    const index = this.#vocabulary.get(name);
+    return index === undefined ? undefined : this.#idf[index];
+  }
+
+  /** The highest inverse document frequency: that of a feature seen once. */
+  get maxIdf(): number {
+    let max = 0;
+    for (const value of this.#idf) max = Math.max(max, value);
+    return max;
+  }
+
   idf(feature: number): number {
     return this.#idf[feature] ?? 0;
   }

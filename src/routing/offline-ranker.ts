@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AgentProfile } from './agent-profile.ts';
 import { fitTemperature, softmax } from './confidence-calibration.ts';
 import { FeatureSpace } from './feature-space.ts';
@@ -10,7 +11,8 @@ import {
 } from './softmax-regression.ts';
 import type { SparseVector } from './sparse-vector.ts';
 import { stripNegatedClauses } from './strip-negated-clauses.ts';
-import { defaultFeatureOptions, type FeatureOptions } from './text-features.ts';
+import { defaultFeatureOptions, isStopWord, tokens, type FeatureOptions } from './text-features.ts';
+import { stem } from './porter-stemmer.ts';
 
 export type { AgentProfile } from './agent-profile.ts';
 
@@ -44,6 +46,50 @@ export interface OfflineRankerOptions {
   readonly candidateLimit?: number;
   /** Folds for fitting the temperature of the regression (each fold is held out once). */
   readonly calibrationFolds?: number;
+  /**
+   * Pretrained word vectors: the regression also sees the request's IDF-weighted mean word
+   * vector, so words no example uses still count by their meaning ("containerise" near "deploy").
+   */
+  readonly wordVectors?: WordVectors;
+  /** Weight of the mean word vector against the unit-length sparse features (default 1, chosen by cross-validation). */
+  readonly wordVectorWeight?: number;
+  /**
+   * Requests no agent should take (small talk, errands, leisure). The regression learns them as
+   * one more class, and `Ranking.outOfScope` is its probability. They do not add to the
+   * vocabulary, so "unknown words" still means words the agents never use.
+   */
+  readonly outOfScope?: readonly string[];
+  /**
+   * How much the out-of-scope examples weigh together, in agents: 3 (the default, chosen on the eval development half) means as much as three average
+   * agents' training texts, however many examples there are, so a small roster is not drowned.
+   */
+  readonly outOfScopeWeight?: number;
+  /**
+   * Where trained weights are kept between processes: training the default roster takes seconds,
+   * restoring it milliseconds. Keyed by a hash of everything training reads.
+   */
+  readonly cache?: RankerCache;
+}
+
+/** A byte store for trained rankers (see `createFileRankerCache`). Failures must not throw. */
+export interface RankerCache {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, value: Uint8Array): void;
+}
+
+/**
+ * Bump when training changes in a way the cache key cannot see (the algorithm, not its inputs),
+ * so rankers trained by an older Nova are not restored.
+ */
+const trainedFormatVersion = 1;
+const trainedMagic = 'NOVARK1\n';
+
+/** A lookup of pretrained word vectors (lower-case, accent-folded words). */
+export interface WordVectors {
+  /** Identifies the vectors' content (a hash), so a trained ranker can be cached; none: no caching. */
+  readonly id?: string;
+  readonly dimensions: number;
+  vector(word: string): Float32Array | undefined;
 }
 
 export interface RankedAgent {
@@ -67,6 +113,11 @@ export interface Ranking {
   readonly words: number;
   /** Highest cosine similarity of the request to any agent's centroid, 0..1. */
   readonly bestSimilarity: number;
+  /**
+   * Probability that the request is like the out-of-scope examples rather than any agent's,
+   * 0..1 (0 when the ranker has none). Candidates' confidences are conditional on it not being.
+   */
+  readonly outOfScope: number;
 }
 
 interface TrainingDocument {
@@ -94,6 +145,11 @@ export class OfflineRanker {
   readonly #agentIndexNames: readonly string[];
   /** Median pre-normalisation norm of the training texts: the evidence of a typical request. */
   readonly #referenceNorm: number;
+  readonly #wordVectors: WordVectors | undefined;
+  readonly #wordVectorWeight: number;
+  readonly #unseenIdf: number;
+  /** Class index of the out-of-scope examples, when there are any. */
+  readonly #outOfScopeClass: number | undefined;
 
   constructor(profiles: readonly AgentProfile[], options: OfflineRankerOptions = {}) {
     this.agents = profiles.map((profile) => profile.name);
@@ -110,11 +166,15 @@ export class OfflineRanker {
     const norms = vectorized.map((entry) => entry.norm).sort((a, b) => a - b);
     this.#referenceNorm = norms[Math.floor(norms.length / 2)] ?? 1;
     this.#evidenceDamping = options.evidenceDamping ?? 1;
+    this.#wordVectors = options.wordVectors;
+    this.#wordVectorWeight = options.wordVectorWeight ?? 1;
+    this.#unseenIdf = this.#space.maxIdf;
+    const outOfScope = (options.outOfScope ?? []).filter((text) => text.trim() !== '');
+    this.#outOfScopeClass =
+      outOfScope.length > 0 && this.method === 'softmax-regression' ? this.agents.length : undefined;
     const vectors = documents.map((document, index) => ({
       agent: document.agent,
-      label: document.agent,
       vector: vectorized[index]?.vector ?? emptyVector,
-      regressionVector: this.#damped(vectorized[index] ?? { vector: emptyVector, norm: 0 }),
     }));
     this.#similarity = new SimilarityIndex(
       vectors,
@@ -124,19 +184,64 @@ export class OfflineRanker {
     );
     const regressionOptions = options.regression ?? defaultSoftmaxRegressionOptions;
     const candidateLimit = options.candidateLimit ?? 40;
+    const classes = this.agents.length + (this.#outOfScopeClass === undefined ? 0 : 1);
+
+    const cacheKey =
+      options.cache && this.method === 'softmax-regression' && (!this.#wordVectors || this.#wordVectors.id)
+        ? trainedCacheKey(documents, outOfScope, options, this.#wordVectors?.id)
+        : undefined;
+    const restored =
+      cacheKey === undefined
+        ? undefined
+        : decodeTrained(options.cache?.get(cacheKey), classes, this.#featureCount);
+    if (restored) {
+      this.#regression = SoftmaxRegression.restore(classes, this.#featureCount, restored);
+      this.temperature = options.temperature ?? restored.temperature;
+      return;
+    }
+
+    const limited = this.agents.length > candidateLimit;
     const examples: TrainingExample[] =
       this.method === 'softmax-regression'
-        ? vectors.map((entry) => ({
-            label: entry.label,
-            vector: entry.regressionVector,
-            ...(this.agents.length > candidateLimit
-              ? { candidates: this.#confusable(entry.vector, entry.label, candidateLimit) }
+        ? documents.map((document, index) => ({
+            label: document.agent,
+            vector: this.#regressionVector(
+              document.text,
+              vectorized[index] ?? { vector: emptyVector, norm: 0 },
+            ),
+            ...(limited
+              ? {
+                  candidates: this.#confusable(
+                    vectorized[index]?.vector ?? emptyVector,
+                    document.agent,
+                    candidateLimit,
+                  ),
+                }
               : {}),
           }))
         : [];
+    // Out-of-scope examples: one more class, rotating through the calibration folds like examples.
+    const exampleFolds = documents.map((document) => document.fold);
+    const outOfScopeClass = this.#outOfScopeClass;
+    if (outOfScopeClass !== undefined) {
+      const perAgent = documents.length / Math.max(1, this.agents.length);
+      const weight = ((options.outOfScopeWeight ?? 3) * perAgent) / outOfScope.length;
+      outOfScope.forEach((text, index) => {
+        const vectorized = this.#space.vectorize(text);
+        examples.push({
+          label: outOfScopeClass,
+          weight,
+          vector: this.#regressionVector(text, vectorized),
+          ...(limited
+            ? { candidates: this.#confusable(vectorized.vector, outOfScopeClass, candidateLimit) }
+            : {}),
+        });
+        exampleFolds.push(index % folds);
+      });
+    }
     this.#regression =
       this.method === 'softmax-regression'
-        ? new SoftmaxRegression(examples, this.agents.length, this.#space.size, regressionOptions)
+        ? new SoftmaxRegression(examples, classes, this.#featureCount, regressionOptions)
         : undefined;
 
     if (options.temperature !== undefined) {
@@ -161,20 +266,17 @@ export class OfflineRanker {
       // Large rosters hold out one fold only: enough examples to fit one number, a third of the cost.
       const heldOutFolds = this.agents.length > candidateLimit ? 1 : folds;
       for (let fold = 0; fold < heldOutFolds; fold++) {
-        const training = examples.filter((_, index) => documents[index]?.fold !== fold);
-        const model = new SoftmaxRegression(
-          training,
-          this.agents.length,
-          this.#space.size,
-          regressionOptions,
-        );
+        const training = examples.filter((_, index) => exampleFolds[index] !== fold);
+        const model = new SoftmaxRegression(training, classes, this.#featureCount, regressionOptions);
         examples.forEach((example, index) => {
-          if (documents[index]?.fold === fold)
+          if (exampleFolds[index] === fold)
             heldOut.push({ scores: model.logits(example.vector), label: example.label });
         });
       }
       this.temperature = fitTemperature(heldOut);
     }
+    if (cacheKey !== undefined && this.#regression)
+      options.cache?.set(cacheKey, encodeTrained(this.#regression, this.temperature));
   }
 
   /** Ranks the agents for a request; `limit` caps the candidates returned. */
@@ -189,12 +291,21 @@ export class OfflineRanker {
       scores = this.#blend(similarity.centroid, similarity.nearest);
     } else {
       centroid = this.#similarity.centroidScores(vector);
-      scores = this.#regression.logits(this.#damped(vectorized));
+      scores = this.#regression.logits(this.#regressionVector(text, vectorized));
     }
-    const probabilities = softmax(scores, this.temperature);
+    let probabilities = softmax(scores, this.temperature);
+    let outOfScope = 0;
+    if (this.#outOfScopeClass !== undefined) {
+      outOfScope = probabilities[this.#outOfScopeClass] ?? 0;
+      const inScope = 1 - outOfScope || 1;
+      probabilities = probabilities
+        .subarray(0, this.agents.length)
+        .map((probability) => probability / inScope);
+    }
     let bestSimilarity = 0;
     for (const value of centroid) bestSimilarity = Math.max(bestSimilarity, value);
     return {
+      outOfScope,
       candidates: topCandidates(probabilities, this.agents, limit),
       unknownShare: words === 0 ? 1 : 1 - knownWords / words,
       knownWords,
@@ -203,14 +314,61 @@ export class OfflineRanker {
     };
   }
 
-  /** The agents most similar to a training text, plus its own: the classes it is trained against. */
+  /**
+   * The agents most similar to a training text, plus its own class and the out-of-scope class:
+   * the classes it is trained against.
+   */
   #confusable(vector: SparseVector, label: number, limit: number): Int32Array {
     const scores = this.#similarity.centroidScores(vector);
     const chosen = topCandidates(scores, this.#agentIndexNames, limit).map((candidate) =>
       Number(candidate.agent),
     );
     if (!chosen.includes(label)) chosen[chosen.length - 1] = label;
+    if (this.#outOfScopeClass !== undefined && !chosen.includes(this.#outOfScopeClass))
+      chosen.push(this.#outOfScopeClass);
     return Int32Array.from(chosen);
+  }
+
+  get #featureCount(): number {
+    return this.#space.size + (this.#wordVectors?.dimensions ?? 0);
+  }
+
+  /** The damped sparse features, followed by the weighted mean word vector when there are word vectors. */
+  #regressionVector(
+    text: string,
+    vectorized: { readonly vector: SparseVector; readonly norm: number },
+  ): SparseVector {
+    const sparse = this.#damped(vectorized);
+    const wordVectors = this.#wordVectors;
+    if (wordVectors === undefined) return sparse;
+    const dimensions = wordVectors.dimensions;
+    const mean = new Float64Array(dimensions);
+    for (const token of tokens(text)) {
+      if (isStopWord(token)) continue;
+      const vector = wordVectors.vector(token);
+      if (vector === undefined) continue;
+      // Words the roster never uses weigh like its rarest words: they are what the request is about.
+      const weight = this.#space.idfOf(`w:${stem(token)}`) ?? this.#unseenIdf;
+      for (let dimension = 0; dimension < dimensions; dimension++)
+        mean[dimension] = (mean[dimension] ?? 0) + weight * (vector[dimension] ?? 0);
+    }
+    let squares = 0;
+    for (const value of mean) squares += value * value;
+    if (squares === 0) return sparse;
+    // Damped like the sparse features: a two-word request is less sure than a sentence.
+    const damping =
+      this.#evidenceDamping === 0
+        ? 1
+        : Math.min(1, vectorized.norm / this.#referenceNorm) ** this.#evidenceDamping;
+    const scale = (damping * this.#wordVectorWeight) / Math.sqrt(squares);
+    const offset = this.#space.size;
+    return {
+      indices: Int32Array.from([
+        ...sparse.indices,
+        ...Array.from({ length: dimensions }, (_, d) => offset + d),
+      ]),
+      values: Float64Array.from([...sparse.values, ...Array.from(mean, (value) => value * scale)]),
+    };
   }
 
   #damped(vectorized: { readonly vector: SparseVector; readonly norm: number }): SparseVector {
@@ -262,4 +420,65 @@ function topCandidates(probabilities: Float64Array, agents: readonly string[], l
     if (top.length > limit) top.pop();
   }
   return top;
+}
+
+function trainedCacheKey(
+  documents: readonly TrainingDocument[],
+  outOfScope: readonly string[],
+  options: OfflineRankerOptions,
+  wordVectorsId: string | undefined,
+): string {
+  const { cache: _cache, wordVectors: _wordVectors, outOfScope: _outOfScope, ...settings } = options;
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        version: trainedFormatVersion,
+        settings,
+        wordVectorsId: wordVectorsId ?? null,
+        documents: documents.map((document) => [document.agent, document.fold, document.text]),
+        outOfScope,
+      }),
+    )
+    .digest('hex');
+}
+
+function encodeTrained(regression: SoftmaxRegression, temperature: number): Uint8Array {
+  const { weights, bias } = regression.parameters;
+  const header = Buffer.alloc(24);
+  header.write(trainedMagic, 0, 'latin1');
+  header.writeUInt32LE(bias.length, 8);
+  header.writeUInt32LE(weights.length, 12);
+  header.writeDoubleLE(temperature, 16);
+  return Buffer.concat([
+    header,
+    Buffer.from(bias.buffer, bias.byteOffset, bias.byteLength),
+    Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength),
+  ]);
+}
+
+/** The cached weights, or undefined when absent or not for this shape (then the ranker trains). */
+function decodeTrained(
+  bytes: Uint8Array | undefined,
+  classes: number,
+  featureCount: number,
+): { weights: Float32Array; bias: Float64Array; temperature: number } | undefined {
+  if (bytes === undefined || bytes.byteLength < 24) return undefined;
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.toString('latin1', 0, 8) !== trainedMagic) return undefined;
+  const biasLength = buffer.readUInt32LE(8);
+  const weightsLength = buffer.readUInt32LE(12);
+  const temperature = buffer.readDoubleLE(16);
+  if (
+    biasLength !== classes ||
+    weightsLength !== classes * featureCount ||
+    buffer.byteLength !== 24 + biasLength * 8 + weightsLength * 4 ||
+    !(temperature > 0)
+  )
+    return undefined;
+  // Copies: the typed arrays need aligned, owned memory.
+  const bias = new Float64Array(biasLength);
+  Buffer.from(bias.buffer).set(buffer.subarray(24, 24 + biasLength * 8));
+  const weights = new Float32Array(weightsLength);
+  Buffer.from(weights.buffer).set(buffer.subarray(24 + biasLength * 8));
+  return { weights, bias, temperature };
 }

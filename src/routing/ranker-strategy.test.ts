@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { OfflineRanker } from './offline-ranker.ts';
 import { createRankerStrategy, defaultThresholds } from './ranker-strategy.ts';
 import type { RouteInput, StrategyOutcome } from './routing-strategy.ts';
+import { loadOutOfScopeExamples } from './out-of-scope-examples.ts';
 import { testRoster } from './test-roster.ts';
+import { loadWordVectors } from './word-vectors.ts';
 
 const ranker = new OfflineRanker(testRoster);
 const titles = new Map(testRoster.map((agent) => [agent.name, agent.title]));
@@ -78,5 +80,30 @@ describe('ranker strategy', () => {
       kind: 'passed',
       reasons: [expect.stringMatching(/^out of scope: best similarity to any agent 0\.\d\d is below 0\.99$/)],
     });
+  });
+
+  it('answers an errand made of known words with "none of the agents", from the out-of-scope examples', () => {
+    const withBackground = createRankerStrategy({
+      ranker: new OfflineRanker(testRoster, {
+        wordVectors: loadWordVectors(),
+        outOfScope: loadOutOfScopeExamples(),
+      }),
+      thresholds: defaultThresholds,
+      titles,
+    });
+    // A personal errand: no agent should take it, whatever words it shares with them.
+    const errand = withBackground.route({ text: 'order a new phone case and a pizza' }, { previous: [] });
+    expect(errand).toMatchObject({
+      kind: 'passed',
+      reasons: [
+        expect.stringMatching(
+          /^out of scope: it is closer to requests no agent handles \(errands, leisure, small talk\) than to any agent's: 0\.\d\d > 0\.5$/,
+        ),
+      ],
+      clarification: { question: expect.stringMatching(/^None of Nova's agents seems to handle this/) },
+    });
+    expect(
+      withBackground.route({ text: 'write unit tests for the invoice parser' }, { previous: [] }),
+    ).toMatchObject({ kind: 'decided', decision: { agent: 'test-writer' } });
   });
 });

@@ -11,6 +11,11 @@ export interface RoutingThresholds {
   readonly minSimilarity: number;
   /** Requests with fewer known content words than this (and no clear winner) are too vague to route. */
   readonly minKnownWords: number;
+  /**
+   * Requests whose probability of being like the out-of-scope examples (data/routing/out-of-scope.txt)
+   * is above this are out of scope (0..1; 1 turns the check off).
+   */
+  readonly maxOutOfScope: number;
 }
 
 /**
@@ -20,8 +25,9 @@ export interface RoutingThresholds {
 export const defaultThresholds: RoutingThresholds = {
   confidence: 0.2,
   maxUnknownShare: 0.7,
-  minSimilarity: 0.12,
+  minSimilarity: 0.08,
   minKnownWords: 2,
+  maxOutOfScope: 0.5,
 };
 
 /** A confidence at which a short request is clear enough despite having few words. */
@@ -78,6 +84,11 @@ export function createRankerStrategy(options: {
       if (ranking.unknownShare > thresholds.maxUnknownShare) {
         return outOfScope(
           `${Math.round(ranking.unknownShare * 100)}% of the request's words appear in no agent's description or examples (limit ${Math.round(thresholds.maxUnknownShare * 100)}%)`,
+        );
+      }
+      if (ranking.outOfScope > thresholds.maxOutOfScope) {
+        return outOfScope(
+          `it is closer to requests no agent handles (errands, leisure, small talk) than to any agent's: ${ranking.outOfScope.toFixed(2)} > ${thresholds.maxOutOfScope}`,
         );
       }
       if (ranking.knownWords < thresholds.minKnownWords && top.confidence < clearWinner) return vague();

@@ -126,9 +126,9 @@ describe('routing on the shipped roster and eval set', () => {
 
   it('keeps its measured quality (floors a little under the figures in the README)', () => {
     expect(labeled.length).toBeGreaterThanOrEqual(400);
-    expect(report.answerable.accuracy).toBeGreaterThanOrEqual(0.77);
-    expect(report.outOfScope.abstainedRate).toBeGreaterThanOrEqual(0.74);
-    expect(report.answerable.abstainedRate).toBeLessThanOrEqual(0.1);
+    expect(report.answerable.accuracy).toBeGreaterThanOrEqual(0.85);
+    expect(report.outOfScope.abstainedRate).toBeGreaterThanOrEqual(0.93);
+    expect(report.answerable.abstainedRate).toBeLessThanOrEqual(0.06);
   });
 
   it('is more confident when it is right than when it is wrong', () => {

@@ -2,7 +2,14 @@ import { NovaError } from '../domain/nova-error.ts';
 import type { Clarification, RoutingDecision, RoutingResult } from '../domain/routing-decision.ts';
 import type { AgentProfile } from './agent-profile.ts';
 import { createExplicitMentionStrategy } from './explicit-mention-strategy.ts';
-import { OfflineRanker, type OfflineRankerOptions } from './offline-ranker.ts';
+import {
+  OfflineRanker,
+  type OfflineRankerOptions,
+  type RankerCache,
+  type WordVectors,
+} from './offline-ranker.ts';
+import { loadOutOfScopeExamples } from './out-of-scope-examples.ts';
+import { loadWordVectors } from './word-vectors.ts';
 import { createRankerStrategy, defaultThresholds, type RoutingThresholds } from './ranker-strategy.ts';
 import type { RouteInput, RoutingStrategy, StrategyOutcome } from './routing-strategy.ts';
 import { createRuleStrategy, type RoutingRule } from './rule-strategy.ts';
@@ -19,6 +26,18 @@ export interface RouterOptions {
   readonly threshold?: number;
   readonly thresholds?: Partial<RoutingThresholds>;
   readonly ranker?: OfflineRankerOptions;
+  /**
+   * Pretrained word vectors for the ranker: the shipped GloVe file when absent, `false` for none
+   * (words then count only if the roster's own texts use them). `ranker.wordVectors` wins.
+   */
+  readonly wordVectors?: WordVectors | false;
+  /**
+   * Requests no agent should take, learnt as a background class: the shipped list
+   * (data/routing/out-of-scope.txt) when absent, `false` for none. `ranker.outOfScope` wins.
+   */
+  readonly outOfScope?: readonly string[] | false;
+  /** Keeps the trained ranker between processes (see `createFileRankerCache`). */
+  readonly cache?: RankerCache;
   /** Strategies run after the ranker when it passes (e.g. an embedding or model tie-break). */
   readonly extraStrategies?: readonly RoutingStrategy[];
 }
@@ -52,7 +71,11 @@ export function createRouter(options: RouterOptions): Router {
   ];
   if (options.agents.length > 0) {
     strategies.push(
-      createRankerStrategy({ ranker: new OfflineRanker(options.agents, options.ranker), thresholds, titles }),
+      createRankerStrategy({
+        ranker: new OfflineRanker(options.agents, rankerOptions(options)),
+        thresholds,
+        titles,
+      }),
     );
   }
   strategies.push(...(options.extraStrategies ?? []));
@@ -90,6 +113,22 @@ export function createRouter(options: RouterOptions): Router {
       }
       return clarify(previous, options.agents.length);
     },
+  };
+}
+
+function rankerOptions(options: RouterOptions): OfflineRankerOptions {
+  const ranker: OfflineRankerOptions = { ...options.ranker };
+  const wordVectors =
+    ranker.wordVectors ??
+    (options.wordVectors === false ? undefined : (options.wordVectors ?? loadWordVectors()));
+  const outOfScope =
+    ranker.outOfScope ??
+    (options.outOfScope === false ? undefined : (options.outOfScope ?? loadOutOfScopeExamples()));
+  return {
+    ...ranker,
+    ...(options.cache && !ranker.cache ? { cache: options.cache } : {}),
+    ...(wordVectors === undefined ? {} : { wordVectors }),
+    ...(outOfScope === undefined ? {} : { outOfScope }),
   };
 }
 

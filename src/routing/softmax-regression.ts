@@ -26,6 +26,8 @@ export interface TrainingExample {
    * keeps training time linear in the roster instead of quadratic.
    */
   readonly candidates?: Int32Array;
+  /** Scales this example's gradient (default 1): a class with many examples can count as fewer. */
+  readonly weight?: number;
 }
 
 /**
@@ -46,10 +48,16 @@ export class SoftmaxRegression {
     classes: number,
     featureCount: number,
     options: SoftmaxRegressionOptions = defaultSoftmaxRegressionOptions,
+    trained?: { readonly weights: Float32Array; readonly bias: Float64Array },
   ) {
     this.classes = classes;
-    this.#weights = new Float32Array(featureCount * classes);
-    this.#bias = new Float64Array(classes);
+    this.#weights = trained?.weights ?? new Float32Array(featureCount * classes);
+    this.#bias = trained?.bias ?? new Float64Array(classes);
+    if (trained) {
+      if (this.#weights.length !== featureCount * classes || this.#bias.length !== classes)
+        throw new RangeError('trained weights do not match the classes and features');
+      return;
+    }
     const order = examples.map((_, index) => index);
     const random = seededRandom(options.seed);
     const allClasses = Int32Array.from({ length: classes }, (_, label) => label);
@@ -67,7 +75,8 @@ export class SoftmaxRegression {
         const labelSlot = every ? example.label : candidates.indexOf(example.label);
         gradient[labelSlot] = (gradient[labelSlot] ?? 0) - 1;
         const { indices, values } = example.vector;
-        const stepScale = rate / this.#scale;
+        const weight = example.weight ?? 1;
+        const stepScale = (rate * weight) / this.#scale;
         for (let position = 0; position < indices.length; position++) {
           const row = (indices[position] ?? 0) * classes;
           const step = stepScale * (values[position] ?? 0);
@@ -85,13 +94,27 @@ export class SoftmaxRegression {
         }
         for (let slot = 0; slot < candidates.length; slot++) {
           const label = candidates[slot] ?? 0;
-          this.#bias[label] = (this.#bias[label] ?? 0) - rate * 0.1 * (gradient[slot] ?? 0);
+          this.#bias[label] = (this.#bias[label] ?? 0) - rate * weight * 0.1 * (gradient[slot] ?? 0);
         }
       }
       this.#scale *= Math.max(0, 1 - options.l2 * examples.length * rate);
       if (this.#scale < 1e-3) this.#rescale();
     }
     this.#rescale();
+  }
+
+  /** A model with weights trained earlier (see `parameters`), without training. */
+  static restore(
+    classes: number,
+    featureCount: number,
+    parameters: { readonly weights: Float32Array; readonly bias: Float64Array },
+  ): SoftmaxRegression {
+    return new SoftmaxRegression([], classes, featureCount, defaultSoftmaxRegressionOptions, parameters);
+  }
+
+  /** The trained weights (feature-major) and biases, for `restore`. */
+  get parameters(): { readonly weights: Float32Array; readonly bias: Float64Array } {
+    return { weights: this.#weights, bias: this.#bias };
   }
 
   /** Raw scores (logits) per class. */

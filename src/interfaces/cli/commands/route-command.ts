@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { createFileRankerCache, defaultCacheDir } from '../../../adapters/fs/file-ranker-cache.ts';
 import { loadAgentProfiles } from '../../../routing/load-agent-profiles.ts';
 import { NovaError } from '../../../domain/nova-error.ts';
 import type { RoutingResult } from '../../../domain/routing-decision.ts';
@@ -15,7 +16,12 @@ async function withRouter<T>(
   use: (router: Pick<Router, 'route'>) => T,
 ): Promise<T> {
   if (agentsDir)
-    return use(createRouter({ agents: loadAgentProfiles(path.resolve(context.io.cwd, agentsDir)) }));
+    return use(
+      createRouter({
+        agents: loadAgentProfiles(path.resolve(context.io.cwd, agentsDir)),
+        cache: createFileRankerCache(path.join(defaultCacheDir(context.io.env), 'router')),
+      }),
+    );
   const nova = await context.openNova();
   try {
     return use({ route: (input) => nova.app.route(input) });

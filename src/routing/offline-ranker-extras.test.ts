@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createFileRankerCache } from '../adapters/fs/file-ranker-cache.ts';
+import { OfflineRanker, type RankerCache } from './offline-ranker.ts';
+import { loadOutOfScopeExamples, parseOutOfScopeExamples } from './out-of-scope-examples.ts';
+import { testRoster } from './test-roster.ts';
+import { loadWordVectors } from './word-vectors.ts';
+
+const wordVectors = loadWordVectors();
+const outOfScope = loadOutOfScopeExamples();
+
+function countingCache(): RankerCache & { gets: number; hits: number; sets: number } {
+  const entries = new Map<string, Uint8Array>();
+  const cache = {
+    gets: 0,
+    hits: 0,
+    sets: 0,
+    get(key: string) {
+      cache.gets += 1;
+      const value = entries.get(key);
+      if (value) cache.hits += 1;
+      return value;
+    },
+    set(key: string, value: Uint8Array) {
+      cache.sets += 1;
+      entries.set(key, value);
+    },
+  };
+  return cache;
+}
+
+describe('OfflineRanker with word vectors and out-of-scope examples', () => {
+  const ranker = new OfflineRanker(testRoster, { wordVectors, outOfScope });
+
+  it('routes words no agent text uses by their meaning', () => {
+    // "Italian" and "brochure" appear in no text of the roster; the vectors place them near
+    // languages and documents, so the translator is surer than the ranker without vectors.
+    const plain = new OfflineRanker(testRoster);
+    const text = 'need the brochure in italian';
+    expect(ranker.rank(text).candidates[0]?.agent).toBe('translator');
+    expect(ranker.rank(text).candidates[0]?.confidence ?? 0).toBeGreaterThan(
+      (plain.rank(text).candidates[0]?.confidence ?? 0) + 0.1,
+    );
+  });
+
+  it('says how likely a request is one no agent takes: high for errands, low for work', () => {
+    expect(ranker.rank('what should I cook for dinner tonight').outOfScope).toBeGreaterThan(0.5);
+    expect(ranker.rank('reconcile the bank account for November').outOfScope).toBeLessThan(0.2);
+    expect(new OfflineRanker(testRoster).rank('what should I cook for dinner tonight').outOfScope).toBe(0);
+    const confidences = ranker.rank('what should I cook for dinner tonight', 10).candidates;
+    // Candidates stay a distribution over the agents, given that one of them is meant.
+    expect(confidences.reduce((sum, candidate) => sum + candidate.confidence, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('does not let many out-of-scope examples drown a small roster', () => {
+    const tiny = new OfflineRanker(testRoster.slice(0, 2), { wordVectors, outOfScope });
+    const ranking = tiny.rank('translate the contract into French');
+    expect(ranking.candidates[0]?.agent).toBe('translator');
+    expect(ranking.outOfScope).toBeLessThan(0.5);
+  });
+
+  it('restores a trained ranker from its cache instead of training, ranking exactly as before', () => {
+    const cache = countingCache();
+    const first = new OfflineRanker(testRoster, { wordVectors, outOfScope, cache });
+    expect(cache).toMatchObject({ gets: 1, hits: 0, sets: 1 });
+    const second = new OfflineRanker(testRoster, { wordVectors, outOfScope, cache });
+    expect(cache).toMatchObject({ gets: 2, hits: 1, sets: 1 });
+    expect(second.temperature).toBe(first.temperature);
+    for (const text of ['translate this into Polish', 'remind me at 5', 'book a table for two'])
+      expect(second.rank(text, 3)).toEqual(first.rank(text, 3));
+    // Any change to what training reads is another key: an edited example retrains.
+    const edited = testRoster.map((agent, index) =>
+      index === 0 ? { ...agent, examples: [...agent.examples, 'translate the menu'] } : agent,
+    );
+    new OfflineRanker(edited, { wordVectors, outOfScope, cache });
+    expect(cache).toMatchObject({ gets: 3, hits: 1, sets: 2 });
+  });
+
+  it('ignores cached bytes that are damaged or for another shape, and trains', () => {
+    const broken: RankerCache = { get: () => Buffer.from('NOVARK1\ngarbage'), set: () => undefined };
+    const trained = new OfflineRanker(testRoster, { wordVectors, outOfScope, cache: broken });
+    expect(trained.rank('translate this into Polish').candidates[0]?.agent).toBe('translator');
+  });
+});
+
+describe('out-of-scope example files', () => {
+  it('hold one request per line, skipping blank lines and # comments', () => {
+    expect(
+      parseOutOfScopeExamples('# header\n\nwater the plants\n  # indented comment\n feed the cat \n'),
+    ).toEqual(['water the plants', 'feed the cat']);
+    expect(loadOutOfScopeExamples().length).toBeGreaterThan(100);
+  });
+});
+
+describe('the file ranker cache', () => {
+  it('stores atomically, reads back, keeps only the newest files and never throws', () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'nova-cache-'));
+    const cache = createFileRankerCache(path.join(directory, 'router'), 2);
+    expect(cache.get('a')).toBeUndefined();
+    cache.set('a', Buffer.from('first'));
+    expect(Buffer.from(cache.get('a') ?? []).toString()).toBe('first');
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(path.join(directory, 'router', 'a.ranker'), past, past);
+    cache.set('b', Buffer.from('second'));
+    cache.set('c', Buffer.from('third'));
+    expect(fs.readdirSync(path.join(directory, 'router')).sort()).toEqual(['b.ranker', 'c.ranker']);
+    const blocked = path.join(directory, 'a-file');
+    fs.writeFileSync(blocked, '');
+    const unusable = createFileRankerCache(path.join(blocked, 'router'));
+    expect(() => unusable.set('x', Buffer.from('y'))).not.toThrow();
+    expect(unusable.get('x')).toBeUndefined();
+  });
+});
