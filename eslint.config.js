@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.nova/**', '.scratch/**', 'coverage/**', '**/*.md', 'examples/projects/**'] }, // sample projects are the owner's content, not Nova's code
+  {
+    ignores: ['node_modules/**', '.nova/**', '.scratch/**', 'coverage/**', '**/*.md', 'examples/projects/**'],
+  }, // sample projects are the owner's content, not Nova's code
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -22,6 +22,9 @@ import type { Span } from '../domain/span.ts';
 import type { PriceLookup } from '../runtime/model-prices.ts';
 import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
+import { createEmbeddingStrategy, type EmbeddingThresholds } from '../routing/embedding-strategy.ts';
+import type { RoutingStrategy } from '../routing/routing-strategy.ts';
+import type { Embedder } from '../ports/embedder.ts';
 import type { RankerCache, WordVectors } from '../routing/offline-ranker.ts';
 import { runAgent, type ReplayDivergence } from '../runtime/agent-runner.ts';
 import { taskFingerprint } from '../domain/task-fingerprint.ts';
@@ -59,6 +62,9 @@ export interface NovaAppDependencies {
     readonly outOfScope?: readonly string[] | false;
     /** Keeps the trained ranker between processes. */
     readonly cache?: RankerCache;
+    /** An embedding model: routes what the ranker was unsure about by meaning (after it, before a model tie-break). */
+    readonly embedder?: Embedder;
+    readonly embeddingThresholds?: Partial<EmbeddingThresholds>;
   };
   /** How deep delegation may nest below a person's task (default 4). */
   readonly maxDelegationDepth?: number;
@@ -140,6 +146,7 @@ export class NovaApp {
   /** Equal tasks in flight, by fingerprint: a second equal request joins the first. */
   readonly #inFlightByFingerprint = new Map<string, StartedRun>();
   #router: { version: number; router: Router } | undefined;
+  #embedding: { version: number; strategy: RoutingStrategy } | undefined;
   readonly #tools: { get(name: string): Tool | undefined; list(): Tool[] };
 
   constructor(dependencies: NovaAppDependencies) {
@@ -234,8 +241,19 @@ export class NovaApp {
     projectId?: string;
     requester?: string;
   }): Promise<RoutingResult> {
-    const result = this.route(input);
-    if (result.kind === 'decision' || this.#dependencies.routing?.modelTieBreak === false) return result;
+    const offline = this.route(input);
+    if (offline.kind === 'decision') return offline;
+    let result: Clarification = offline;
+    const embedding = this.#currentEmbeddingStrategy();
+    if (embedding) {
+      const outcome = await embedding.route(input, {
+        previous: [{ kind: 'passed', reasons: result.reasons, clarification: result }],
+      });
+      if (outcome.kind === 'decided')
+        return { ...outcome.decision, reasons: [...result.reasons, ...outcome.decision.reasons] };
+      result = { ...result, reasons: [...result.reasons, ...outcome.reasons] };
+    }
+    if (this.#dependencies.routing?.modelTieBreak === false) return result;
     if (!result.reasons.some((reason) => reason.startsWith('not sure'))) return result;
     let model: ChatModel;
     try {
@@ -272,6 +290,23 @@ export class NovaApp {
     if (outcome.kind === 'decided')
       return { ...outcome.decision, reasons: [...result.reasons, ...outcome.decision.reasons] };
     return { ...result, reasons: [...result.reasons, ...outcome.reasons] };
+  }
+
+  /** The embedding strategy over the current roster, when an embedding model is configured. */
+  #currentEmbeddingStrategy(): RoutingStrategy | undefined {
+    const { catalog, routing } = this.#dependencies;
+    if (!routing?.embedder) return undefined;
+    if (this.#embedding?.version !== catalog.version) {
+      this.#embedding = {
+        version: catalog.version,
+        strategy: createEmbeddingStrategy({
+          embedder: routing.embedder,
+          profiles: catalog.list(),
+          ...(routing.embeddingThresholds ? { thresholds: routing.embeddingThresholds } : {}),
+        }),
+      };
+    }
+    return this.#embedding.strategy;
   }
 
   #currentRouter(): Router {

@@ -20,6 +20,8 @@ import { MemoryService } from '../app/memory-service.ts';
 import { CompositeContextSource, MemoryContextSource } from '../app/memory-context-source.ts';
 import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
 import { createEmbedder } from '../adapters/models/embedders.ts';
+import { cachedEmbedder } from '../adapters/models/cached-embedder.ts';
+import { SqliteEmbeddingCache } from '../adapters/sqlite/sqlite-embedding-cache.ts';
 import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
 import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
 import { loadWordVectors } from '../routing/word-vectors.ts';
@@ -266,6 +268,25 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
             : { maxOutOfScope: config.routing.maxOutOfScope }),
         },
         cache: createFileRankerCache(path.join(defaultCacheDir(options.env), 'router')),
+        ...(config.routing.embeddingModel === undefined
+          ? {}
+          : {
+              embedder: cachedEmbedder(
+                createEmbedder(config.routing.embeddingModel, {
+                  env: options.env,
+                  baseUrls: Object.fromEntries(
+                    Object.entries(config.models.providers).map(([name, provider]) => [
+                      name,
+                      provider.baseUrl,
+                    ]),
+                  ),
+                }),
+                new SqliteEmbeddingCache(database),
+              ),
+              ...(config.routing.embeddingThreshold === undefined
+                ? {}
+                : { embeddingThresholds: { confidence: config.routing.embeddingThreshold } }),
+            }),
         ...(config.routing.wordVectors === undefined
           ? {}
           : {

@@ -92,6 +92,13 @@ export const routingConfigSchema = z
      * a file path (relative to this config file), or false for none. Default: the shipped GloVe file.
      */
     wordVectors: z.union([z.string().min(1), z.literal(false)]).optional(),
+    /**
+     * An embedding model (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text, glove:50k):
+     * requests the ranker is unsure about are routed by embedding similarity to the agents' examples.
+     */
+    embeddingModel: z.string().min(1).optional(),
+    /** The embedding strategy decides at or above this calibrated confidence (0..1, default 0.5). */
+    embeddingThreshold: z.number().min(0).max(1).optional(),
     /** Checked in order before the ranker; the first match decides. */
     rules: z
       .array(

@@ -4,6 +4,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { embedMany } from 'ai';
 import { NovaError } from '../../domain/nova-error.ts';
 import type { Embedder } from '../../ports/embedder.ts';
+import { isStopWord, tokens } from '../../routing/text-features.ts';
+import { loadWordVectors } from '../../routing/word-vectors.ts';
 
 /**
  * `hash:<dims>`: a deterministic embedding by feature hashing of words and word pairs (signed
@@ -44,6 +46,46 @@ export function hashEmbedder(dims: number): Embedder {
   };
 }
 
+/**
+ * `glove:50k`: the mean of the shipped GloVe word vectors (data/word-vectors) over a text's
+ * content words, L2-normalised: offline, instant, and semantic at the level of words ("invoice"
+ * lands near "billing"), though blind to word order. `glove:<file.bin>` reads another file in
+ * Nova's word-vector format.
+ */
+export function gloveEmbedder(model: string): Embedder {
+  const vectors =
+    model === '50k' ? loadWordVectors() : model.endsWith('.bin') ? loadWordVectors(model) : undefined;
+  if (!vectors) {
+    throw new NovaError(
+      'CONFIG_INVALID',
+      `unknown word vectors "glove:${model}": use glove:50k (shipped) or glove:<path to a .bin file made by scripts/build-word-vectors.ts>`,
+    );
+  }
+  const dims = vectors.dimensions;
+  return {
+    id: `glove:${vectors.id ?? model}`,
+    embed(texts) {
+      return Promise.resolve(
+        texts.map((text) => {
+          const mean = new Float32Array(dims);
+          for (const token of tokens(text)) {
+            if (isStopWord(token)) continue;
+            const vector = vectors.vector(token);
+            if (!vector) continue;
+            for (let index = 0; index < dims; index += 1)
+              mean[index] = (mean[index] ?? 0) + (vector[index] ?? 0);
+          }
+          let norm = 0;
+          for (const value of mean) norm += value * value;
+          norm = Math.sqrt(norm) || 1;
+          for (let index = 0; index < dims; index += 1) mean[index] = (mean[index] ?? 0) / norm;
+          return mean;
+        }),
+      );
+    },
+  };
+}
+
 const localServers: Readonly<Record<string, string>> = {
   ollama: 'http://127.0.0.1:11434/v1',
   lmstudio: 'http://127.0.0.1:1234/v1',
@@ -68,10 +110,11 @@ export function createEmbedder(
   if (!provider || !model) {
     throw new NovaError(
       'CONFIG_INVALID',
-      `memory.embeddingModel "${modelId}" must be provider:model, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text or hash:256`,
+      `embedding model "${modelId}" must be provider:model, e.g. openai:text-embedding-3-small, ollama:nomic-embed-text, glove:50k or hash:256`,
     );
   }
   if (provider === 'hash') return hashEmbedder(Number(model));
+  if (provider === 'glove') return gloveEmbedder(model);
   let embeddingModel;
   if (provider === 'openai' && !options.baseUrls.openai) {
     const apiKey = options.env.OPENAI_API_KEY;

@@ -277,4 +277,17 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX inbox_unread ON inbox (fired_at) WHERE acknowledged_at IS NULL;
     `,
   },
+  {
+    id: 10,
+    name: 'embedding cache',
+    sql: `
+      CREATE TABLE embedding_cache (
+        model TEXT NOT NULL,
+        text_hash TEXT NOT NULL,
+        vector BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (model, text_hash)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
