@@ -14,6 +14,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createFileRankerCache } from '../src/adapters/fs/file-ranker-cache.ts';
+import { gloveEmbedder } from '../src/adapters/models/embedders.ts';
+import { createEmbeddingStrategy } from '../src/routing/embedding-strategy.ts';
 import type { AgentProfile } from '../src/routing/agent-profile.ts';
 import { loadAgentProfiles } from '../src/routing/load-agent-profiles.ts';
 import { OfflineRanker, type OfflineRankerOptions } from '../src/routing/offline-ranker.ts';
@@ -293,6 +295,45 @@ export function routerQuality(): Record<string, ReturnType<typeof evaluateRoutin
   };
 }
 
+/**
+ * The chain with the embedding strategy (offline glove:50k embedder) after the ranker, on each
+ * eval set: what `routing.embeddingModel` adds where the ranker was unsure.
+ */
+export async function routerWithEmbeddingQuality(): Promise<
+  Record<string, ReturnType<typeof evaluateRouting>>
+> {
+  const agents = loadAgentProfiles(path.join(repositoryRoot, 'agents'));
+  const router = createRouter({
+    agents,
+    extraStrategies: [createEmbeddingStrategy({ embedder: gloveEmbedder('50k'), profiles: agents })],
+  });
+  const main = readLabeled('default-roster.jsonl');
+  const sets: Record<string, LabeledRequest[]> = {
+    dev: main.filter((_, index) => index % 2 === 0),
+    test: main.filter((_, index) => index % 2 === 1),
+    whole: main,
+    holdout: readLabeled('default-roster-holdout.jsonl'),
+    blind: readLabeledIfPresent('default-roster-blind.jsonl'),
+  };
+  const reports: Record<string, ReturnType<typeof evaluateRouting>> = {};
+  for (const [name, rows] of Object.entries(sets)) {
+    if (rows.length === 0) continue;
+    const answers = new Map<string, Awaited<ReturnType<typeof router.routeAsync>>>();
+    for (const row of rows) answers.set(row.text, await router.routeAsync({ text: row.text }));
+    reports[name] = evaluateRouting(
+      {
+        route: (input) => {
+          const answer = answers.get(input.text);
+          if (!answer) throw new Error(`no answer for ${input.text}`);
+          return answer;
+        },
+      },
+      rows,
+    );
+  }
+  return reports;
+}
+
 if (
   process.argv[1] !== undefined &&
   import.meta.url === pathToFileURL(process.argv[1]).href &&
@@ -306,7 +347,10 @@ if (
         .join(' | ')}\n`,
     );
   }
-  for (const [name, report] of Object.entries(routerQuality())) {
+  const withEmbedding = Object.entries(await routerWithEmbeddingQuality()).map(
+    ([name, report]) => [`${name}+emb`, report] as const,
+  );
+  for (const [name, report] of [...Object.entries(routerQuality()), ...withEmbedding]) {
     process.stdout.write(
       `${name.padEnd(8)} accuracy ${format(report.answerable.accuracy)} (${report.answerable.correct}/${report.answerable.total}) · decided ${format(report.decidedAccuracy)} · out of scope abstained ${format(report.outOfScope.abstainedRate)} (${report.outOfScope.abstained}/${report.outOfScope.total}) · answerable abstained ${format(report.abstainedOnAnswerableRate)} · abstention precision ${format(report.abstentionPrecision)} · ECE ${format(report.calibration.expectedCalibrationError)} · confidence right/wrong ${format(report.calibration.meanConfidenceCorrect)}/${format(report.calibration.meanConfidenceIncorrect)}\n`,
     );
