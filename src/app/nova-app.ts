@@ -117,6 +117,8 @@ export interface AskRequest {
   readonly routing?: RoutingDecision;
   /** Run even if an equal task is running or recently succeeded. */
   readonly fresh?: boolean;
+  /** A follow-up in a conversation: the run it follows (see `resolveFollowUp`). */
+  readonly followUp?: string;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: RunEvent) => void;
 }
@@ -231,18 +233,66 @@ export class NovaApp {
   }
 
   /**
-   * `route`, plus a model tie-break when the ranker is unsure between a few agents and a default
-   * model is configured (config `routing.modelTieBreak`, on by default). Used by `ask` and the API;
-   * `nova route` and the eval stay offline.
+   * `route`, then for what the ranker was unsure about: the embedding strategy (config
+   * `routing.embeddingModel`), a model tie-break between the top candidates when a default model
+   * is configured (`routing.modelTieBreak`, on by default), and for a follow-up the agent of the
+   * turn it follows. Used by `ask` and the API; `nova route` and the eval stay offline.
    */
   async routeAsync(input: {
     text: string;
     agent?: string;
     projectId?: string;
     requester?: string;
+    /** A follow-up: when nothing else decides, the agent of the run it follows takes it. */
+    followsRunId?: string;
   }): Promise<RoutingResult> {
     const offline = this.route(input);
     if (offline.kind === 'decision') return offline;
+    const routed = await this.#routeUnsure(input, offline);
+    if (routed.kind === 'decision' || input.followsRunId === undefined) return routed;
+    const previous = await this.#dependencies.journal.getRun(input.followsRunId);
+    if (!previous || !this.#dependencies.catalog.find(previous.agent)) return routed;
+    return {
+      kind: 'decision',
+      agent: previous.agent,
+      confidence: previous.task.routing?.confidence ?? 1,
+      alternatives: routed.candidates.filter((candidate) => candidate.agent !== previous.agent).slice(0, 2),
+      reasons: [
+        ...routed.reasons,
+        `conversation: a follow-up of ${previous.id}, which ${previous.agent} answered`,
+      ],
+      strategy: 'conversation',
+    };
+  }
+
+  /**
+   * The run a follow-up continues: a run id, or `last` for the newest run a person started
+   * (from the CLI or the API; not a delegated, scheduled or pipeline one). NOT_FOUND when there is none.
+   */
+  async resolveFollowUp(runIdOrLast: string): Promise<Run> {
+    const { journal } = this.#dependencies;
+    if (runIdOrLast === 'last') {
+      const runs = await journal.listRuns({ limit: 50 });
+      const last = runs.find(
+        (run) =>
+          run.parentRunId === undefined &&
+          (run.task.requester.kind === 'owner' || run.task.requester.kind === 'api'),
+      );
+      if (!last)
+        throw new NovaError('NOT_FOUND', 'there is no earlier run to follow up; ask something first');
+      return last;
+    }
+    const run = await journal.getRun(runIdOrLast);
+    if (!run)
+      throw new NovaError(
+        'NOT_FOUND',
+        `no run ${runIdOrLast} to follow up; \`nova runs list\` shows run ids, or use "last"`,
+      );
+    return run;
+  }
+
+  /** After an unsure offline decision: the embedding strategy, then a model tie-break. */
+  async #routeUnsure(input: { text: string }, offline: Clarification): Promise<RoutingResult> {
     let result: Clarification = offline;
     const embedding = this.#currentEmbeddingStrategy();
     if (embedding) {
@@ -412,7 +462,8 @@ export class NovaApp {
     const prepared = this.#prepare(request);
     const fingerprint = taskFingerprint({
       agent: prepared.agent.name,
-      text: prepared.task.text,
+      // The same words in two conversations are two tasks: "and in French?" depends on what came before.
+      text: `${prepared.task.text}${prepared.task.followsRunId ? `\u0000follows ${prepared.task.followsRunId}` : ''}`,
       ...(prepared.task.projectId === undefined ? {} : { projectId: prepared.task.projectId }),
     });
     const joinable = request.fresh ? undefined : this.#inFlightByFingerprint.get(fingerprint);
@@ -484,11 +535,14 @@ export class NovaApp {
     const { contextSource, clock } = this.#dependencies;
     const project = prepared.projects.find((candidate) => candidate.id === prepared.task.projectId);
     const memoryScopes = this.#memoryScopes(prepared);
-    if (!contextSource || (!project && memoryScopes.length === 0)) return undefined;
+    const followsRunId = prepared.task.followsRunId;
+    if (!contextSource || (!project && memoryScopes.length === 0 && followsRunId === undefined))
+      return undefined;
     const counter = tokenCounterFor(prepared.model.id);
     const candidates = await contextSource.candidates({
       text: prepared.task.text,
       ...(project ? { project } : {}),
+      ...(followsRunId === undefined ? {} : { followsRunId }),
       memoryScopes,
       counter,
       limit: 40,
@@ -970,6 +1024,7 @@ export class NovaApp {
       },
       createdAt: new Date(clock.now()).toISOString(),
       ...(request.routing === undefined ? {} : { routing: request.routing }),
+      ...(request.followUp === undefined ? {} : { followsRunId: request.followUp }),
     };
     return { runId: ids.next('run'), task, agent, model, projects: projects.forAgent(agent) };
   }

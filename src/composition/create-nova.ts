@@ -18,6 +18,7 @@ import { PipelineEngine } from '../pipelines/pipeline-engine.ts';
 import { ReminderService } from '../app/reminder-service.ts';
 import { MemoryService } from '../app/memory-service.ts';
 import { CompositeContextSource, MemoryContextSource } from '../app/memory-context-source.ts';
+import { ConversationContextSource } from '../app/conversation-context-source.ts';
 import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
 import { createEmbedder } from '../adapters/models/embedders.ts';
 import { cachedEmbedder } from '../adapters/models/cached-embedder.ts';
@@ -232,6 +233,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       contextSource: new CompositeContextSource([
         { source: new ProjectContextSource(clock) },
         { scheme: 'memory://', source: new MemoryContextSource(memory) },
+        { scheme: 'run://', source: new ConversationContextSource((runId) => journal.getRun(runId)) },
       ]),
       contextTokenBudget: config.contextTokenBudget,
       effects,

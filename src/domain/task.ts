@@ -35,4 +35,6 @@ export interface Task {
   readonly taint?: readonly string[];
   /** The envelope this task arrived in when another agent delegated it. */
   readonly handoff?: Handoff;
+  /** The run this task follows up in a conversation: its turns become context. */
+  readonly followsRunId?: string;
 }

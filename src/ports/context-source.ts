@@ -15,6 +15,8 @@ export interface ContextSource {
     project?: ProjectRef;
     /** Memory scopes the agent may read (`global`, `project:<id>`, `agent:<name>`). */
     memoryScopes?: readonly string[];
+    /** For a follow-up: the run it follows, whose conversation turns are candidates. */
+    followsRunId?: string;
     counter: TokenCounter;
     limit: number;
   }): Promise<ContextCandidate[]>;

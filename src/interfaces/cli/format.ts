@@ -80,6 +80,7 @@ export function formatRunDetail(
     `task     ${run.task.text}`,
     ...(run.task.projectId ? [`project  ${run.task.projectId}`] : []),
     ...(run.parentRunId ? [`parent   ${run.parentRunId}`] : []),
+    ...(run.task.followsRunId ? [`follows  ${run.task.followsRunId} (a follow-up in its conversation)`] : []),
     ...(run.reusedFromRunId
       ? [`reused   the result of ${run.reusedFromRunId} (an equal task; nothing was executed)`]
       : []),

@@ -152,6 +152,35 @@ describe('HTTP API', () => {
     expect([...replay.matchAll(/^event: (.+)$/gm)].map((match) => match[1]).at(-1)).toBe('run-end');
   });
 
+  it('continues a conversation with followUp, and names a missing run', async () => {
+    const { http } = await setup();
+    const first = (await (
+      await http.request('/v1/tasks', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ text: 'hi', agent: 'assistant', wait: true }),
+      })
+    ).json()) as { run: { id: string } };
+    const followed = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'and more?', followUp: 'last', wait: true }),
+    });
+    expect(followed.status).toBe(200);
+    const { run } = (await followed.json()) as {
+      run: { agent: string; task: { followsRunId: string; routing: { strategy: string } } };
+    };
+    expect(run.task.followsRunId).toBe(first.run.id);
+    expect(run.agent).toBe('assistant');
+    const missing = await http.request('/v1/tasks', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ text: 'and more?', followUp: 'run_nope' }),
+    });
+    expect(missing.status).toBe(404);
+    expect(JSON.stringify(await missing.json())).toContain('no run run_nope to follow up');
+  });
+
   it('routes a task that names no agent, and answers a vague one with a question', async () => {
     const { http } = await setup();
     const routed = await http.request('/v1/tasks', {

@@ -43,6 +43,8 @@ const createTaskBody = z
     wait: z.boolean().optional(),
     /** Run even if an equal task succeeded recently. */
     fresh: z.boolean().optional(),
+    /** Continue a conversation: the run this task follows up, or "last". */
+    followUp: z.string().min(1).optional(),
   })
   .strict();
 
@@ -196,8 +198,13 @@ export function createHttpApp(options: HttpAppOptions): Hono {
     let agent = body.agent;
     let text = body.text;
     let routing: RoutingDecision | undefined;
+    const follows = body.followUp === undefined ? undefined : await nova.resolveFollowUp(body.followUp);
     if (!agent) {
-      const routed = await nova.routeAsync({ text, ...(body.project ? { projectId: body.project } : {}) });
+      const routed = await nova.routeAsync({
+        text,
+        ...(body.project ? { projectId: body.project } : {}),
+        ...(follows ? { followsRunId: follows.id } : {}),
+      });
       // Not sure which agent: a question back, not a guess. The client answers by naming the agent.
       if (routed.kind === 'clarification') {
         const pending = await nova.recordClarification({
@@ -223,6 +230,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       ...(routing ? { routing } : {}),
       ...(body.project ? { projectId: body.project } : {}),
       ...(body.fresh ? { fresh: true } : {}),
+      ...(follows ? { followUp: follows.id } : {}),
       requester: { kind: 'api', client: 'http' },
     });
     if (body.wait) {

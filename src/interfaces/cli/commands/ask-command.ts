@@ -19,12 +19,16 @@ export function askCommand(context: CommandContext): Command {
       'the agent to use (default: the router chooses; @name at the start of the task works too)',
     )
     .option('-p, --project <id>', 'the project the task is about')
+    .option(
+      '-f, --follow-up <run-id>',
+      'continue a conversation: the earlier questions and answers up to that run (or "last", the newest) become context, and its agent takes the task unless the router is sure of another',
+    )
     .option('--fresh', 'run it even if an equal task succeeded recently (otherwise that result is reused)')
     .option('--json', 'print one JSON object with the run and its outcome instead of streaming')
     .action(
       async (
         words: string[],
-        options: { agent?: string; project?: string; fresh?: boolean; json?: boolean },
+        options: { agent?: string; project?: string; followUp?: string; fresh?: boolean; json?: boolean },
       ) => {
         const { io } = context;
         const nova = await context.openNova();
@@ -73,10 +77,16 @@ export function askCommand(context: CommandContext): Command {
           let text = words.join(' ');
           let agent = options.agent;
           let routing: RoutingDecision | undefined;
+          const follows = options.followUp ? await nova.app.resolveFollowUp(options.followUp) : undefined;
+          if (follows && !options.json)
+            io.writeError(
+              `↳ following up ${follows.id} (${follows.agent}): ${shorten(follows.task.text, 80)}\n`,
+            );
           if (!agent) {
             const routed = await nova.app.routeAsync({
               text,
               ...(options.project ? { projectId: options.project } : {}),
+              ...(follows ? { followsRunId: follows.id } : {}),
             });
             if (routed.kind === 'clarification') {
               const choice = options.json
@@ -119,6 +129,7 @@ export function askCommand(context: CommandContext): Command {
             ...(routing ? { routing } : {}),
             ...(options.fresh ? { fresh: true } : {}),
             ...(options.project ? { projectId: options.project } : {}),
+            ...(follows ? { followUp: follows.id } : {}),
             signal: controller.signal,
             onEvent,
           });
