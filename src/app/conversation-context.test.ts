@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from '../../test/support/test-app.ts';
+import { createTestApp, type TestTurn } from '../../test/support/test-app.ts';
 import type { InMemoryRunJournal } from '../adapters/memory/in-memory-run-journal.ts';
 import { tokenCounterFor } from '../context/token-counter.ts';
 import type { ModelRequest } from '../ports/chat-model.ts';
 import { ConversationContextSource } from './conversation-context-source.ts';
 
-async function conversationApp(turns: Parameters<typeof createTestApp>[0]['turns']) {
-  let journal: InMemoryRunJournal | undefined;
+async function conversationApp(turns: TestTurn[]) {
+  // The source reads the journal the app is built with, which exists only once the app does.
+  const built: { journal?: InMemoryRunJournal } = {};
   const created = await createTestApp({
     turns,
-    contextSource: new ConversationContextSource((runId) => journal!.getRun(runId)),
+    contextSource: new ConversationContextSource((runId) => built.journal!.getRun(runId)),
   });
-  journal = created.journal;
+  built.journal = created.journal;
   return created;
 }
 
 const promptOf = (request: ModelRequest): string =>
-  [request.system, ...request.messages.map((message) => JSON.stringify(message.content))].join('\n');
+  [request.system, ...request.messages.map((message) => JSON.stringify(message))].join('\n');
 
 describe('the conversation as context', () => {
   it('gives a follow-up the earlier question and answer, with provenance, and routes it to the same agent', async () => {
