@@ -89,6 +89,7 @@ export interface WordVectors {
   /** Identifies the vectors' content (a hash), so a trained ranker can be cached; none: no caching. */
   readonly id?: string;
   readonly dimensions: number;
+  /** The word's vector, or undefined for an unknown word. Callers must not change it. */
   vector(word: string): Float32Array | undefined;
 }
 
@@ -362,13 +363,16 @@ export class OfflineRanker {
         : Math.min(1, vectorized.norm / this.#referenceNorm) ** this.#evidenceDamping;
     const scale = (damping * this.#wordVectorWeight) / Math.sqrt(squares);
     const offset = this.#space.size;
-    return {
-      indices: Int32Array.from([
-        ...sparse.indices,
-        ...Array.from({ length: dimensions }, (_, d) => offset + d),
-      ]),
-      values: Float64Array.from([...sparse.values, ...Array.from(mean, (value) => value * scale)]),
-    };
+    const size = sparse.indices.length;
+    const indices = new Int32Array(size + dimensions);
+    const values = new Float64Array(size + dimensions);
+    indices.set(sparse.indices);
+    values.set(sparse.values);
+    for (let dimension = 0; dimension < dimensions; dimension++) {
+      indices[size + dimension] = offset + dimension;
+      values[size + dimension] = (mean[dimension] ?? 0) * scale;
+    }
+    return { indices, values };
   }
 
   #damped(vectorized: { readonly vector: SparseVector; readonly norm: number }): SparseVector {

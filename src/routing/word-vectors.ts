@@ -91,6 +91,8 @@ export function decodeWordVectors(bytes: Uint8Array, file = '<memory>'): WordVec
   );
   const rows = new Map<string, number>();
   words.forEach((word, row) => rows.set(word, row));
+  // Decoded once per word and kept: routing looks the same few thousand words up again and again.
+  const decoded: Array<Float32Array | undefined> = [];
   return {
     id: createHash('sha256').update(buffer).digest('hex').slice(0, 32),
     file,
@@ -99,11 +101,14 @@ export function decodeWordVectors(bytes: Uint8Array, file = '<memory>'): WordVec
     vector(word) {
       const row = rows.get(word);
       if (row === undefined) return undefined;
+      const cached = decoded[row];
+      if (cached) return cached;
       const scale = scales[row] ?? 0;
       const vector = new Float32Array(dimensions);
       const offset = row * dimensions;
       for (let dimension = 0; dimension < dimensions; dimension++)
         vector[dimension] = (values[offset + dimension] ?? 0) * scale;
+      decoded[row] = vector;
       return vector;
     },
   };
