@@ -62,6 +62,8 @@ export interface NovaAppDependencies {
     readonly outOfScope?: readonly string[] | false;
     /** Keeps the trained ranker between processes. */
     readonly cache?: RankerCache;
+    /** Told when the ranker is trained rather than restored (it takes seconds): a progress line. */
+    readonly onTrain?: (agentCount: number) => void;
     /** An embedding model: routes what the ranker was unsure about by meaning (after it, before a model tie-break). */
     readonly embedder?: Embedder;
     readonly embeddingThresholds?: Partial<EmbeddingThresholds>;
@@ -378,6 +380,7 @@ export class NovaApp {
           ...(routing?.wordVectors === undefined ? {} : { wordVectors: routing.wordVectors }),
           ...(routing?.outOfScope === undefined ? {} : { outOfScope: routing.outOfScope }),
           ...(routing?.cache === undefined ? {} : { cache: routing.cache }),
+          ...(routing?.onTrain === undefined ? {} : { onTrain: routing.onTrain }),
         }),
       };
     }

@@ -80,6 +80,8 @@ export interface CreateNovaOptions {
   /** For tests: models from somewhere other than the config (e.g. a hijacked model in the attack suite). */
   readonly models?: ModelResolver;
   readonly ids?: IdGenerator;
+  /** Progress of slow one-off work (training the router), one line each; the CLI prints it to stderr. */
+  readonly progress?: (line: string) => void;
 }
 
 export interface Nova {
@@ -270,6 +272,14 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
             : { maxOutOfScope: config.routing.maxOutOfScope }),
         },
         cache: createFileRankerCache(path.join(defaultCacheDir(options.env), 'router')),
+        ...(options.progress
+          ? {
+              onTrain: (agents: number) =>
+                options.progress?.(
+                  `training the router on ${agents} agents (once after the agent files change; it is cached in ${defaultCacheDir(options.env)})…`,
+                ),
+            }
+          : {}),
         ...(config.routing.embeddingModel === undefined
           ? {}
           : {

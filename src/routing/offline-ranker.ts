@@ -69,6 +69,8 @@ export interface OfflineRankerOptions {
    * restoring it milliseconds. Keyed by a hash of everything training reads.
    */
   readonly cache?: RankerCache;
+  /** Called before training starts (not when the cache had the ranker): for a progress line. */
+  readonly onTrain?: (agentCount: number) => void;
 }
 
 /** A byte store for trained rankers (see `createFileRankerCache`). Failures must not throw. */
@@ -201,6 +203,7 @@ export class OfflineRanker {
       return;
     }
 
+    if (this.method === 'softmax-regression') options.onTrain?.(this.agents.length);
     const limited = this.agents.length > candidateLimit;
     const examples: TrainingExample[] =
       this.method === 'softmax-regression'
@@ -432,7 +435,13 @@ function trainedCacheKey(
   options: OfflineRankerOptions,
   wordVectorsId: string | undefined,
 ): string {
-  const { cache: _cache, wordVectors: _wordVectors, outOfScope: _outOfScope, ...settings } = options;
+  const {
+    cache: _cache,
+    wordVectors: _wordVectors,
+    outOfScope: _outOfScope,
+    onTrain: _onTrain,
+    ...settings
+  } = options;
   return createHash('sha256')
     .update(
       JSON.stringify({

@@ -38,6 +38,8 @@ export interface RouterOptions {
   readonly outOfScope?: readonly string[] | false;
   /** Keeps the trained ranker between processes (see `createFileRankerCache`). */
   readonly cache?: RankerCache;
+  /** Called when the ranker has to be trained (a cache miss): for a progress line. */
+  readonly onTrain?: (agentCount: number) => void;
   /** Strategies run after the ranker when it passes (e.g. an embedding or model tie-break). */
   readonly extraStrategies?: readonly RoutingStrategy[];
 }
@@ -127,6 +129,7 @@ function rankerOptions(options: RouterOptions): OfflineRankerOptions {
   return {
     ...ranker,
     ...(options.cache && !ranker.cache ? { cache: options.cache } : {}),
+    ...(options.onTrain && !ranker.onTrain ? { onTrain: options.onTrain } : {}),
     ...(wordVectors === undefined ? {} : { wordVectors }),
     ...(outOfScope === undefined ? {} : { outOfScope }),
   };

@@ -11,6 +11,30 @@ beforeEach(() => {
 });
 afterEach(() => workspace.cleanup());
 
+describe('training the router, end to end', () => {
+  it('says so once while it trains, then restores the trained ranker from the cache silently', async () => {
+    const env = { NOVA_CACHE_DIR: path.join(workspace.dir, 'cache') };
+    const first = await runCli(['route', 'translate the welcome email into Dutch'], {
+      cwd: workspace.dir,
+      env,
+    });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(
+      /^nova: training the router on 34 agents \(once after the agent files change; it is cached in .*cache\)…$/m,
+    );
+    expect(first.stdout).toMatch(/^translator \(confidence/);
+    expect(
+      fs.readdirSync(path.join(workspace.dir, 'cache', 'router')).filter((name) => name.endsWith('.ranker')),
+    ).toHaveLength(1);
+    const second = await runCli(['route', 'translate the welcome email into Dutch'], {
+      cwd: workspace.dir,
+      env,
+    });
+    expect(second.stderr).not.toContain('training the router');
+    expect(second.stdout).toBe(first.stdout);
+  });
+});
+
 describe('routing with an embedding model (routing.embeddingModel), end to end', () => {
   it('routes by embedding similarity what the ranker was unsure about, and says so', async () => {
     // A ranker that is never sure (threshold 1) leaves every request to the embedding strategy.

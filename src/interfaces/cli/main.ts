@@ -47,7 +47,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     configPath,
     openNova: () => {
       const file = configPath();
-      return createNova({ cwd: io.cwd, env: io.env, ...(file ? { configPath: file } : {}) });
+      return createNova({
+        cwd: io.cwd,
+        env: io.env,
+        ...(file ? { configPath: file } : {}),
+        progress: (line) => io.writeError(`nova: ${line}\n`),
+      });
     },
     setExitCode: (code) => (exitCode = code),
   };
