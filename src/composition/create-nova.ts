@@ -23,6 +23,7 @@ import { SqliteMemoryStore } from '../adapters/sqlite/sqlite-memory-store.ts';
 import { createEmbedder } from '../adapters/models/embedders.ts';
 import { cachedEmbedder } from '../adapters/models/cached-embedder.ts';
 import { SqliteEmbeddingCache } from '../adapters/sqlite/sqlite-embedding-cache.ts';
+import { SqliteTodoStore } from '../adapters/sqlite/sqlite-todo-store.ts';
 import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
 import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
 import { loadWordVectors } from '../routing/word-vectors.ts';
@@ -69,6 +70,9 @@ export const builtinToolNames = [
   'shell_exec',
   'http_fetch',
   'http_request',
+  'task_create',
+  'task_update',
+  'task_list',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -90,6 +94,11 @@ export interface Nova {
   readonly pipelines: PipelineService;
   readonly reminders: ReminderService;
   readonly memory: MemoryService;
+  /**
+   * The to-do list as the owner uses it (`nova todo`): runs one of the task-tracker's tools
+   * (`task_create`, `task_update`, `task_list`) with the owner as the author; returns its text.
+   */
+  todo(tool: 'task_create' | 'task_update' | 'task_list', input: unknown): Promise<string>;
   /** Adds the config's recurring schedules that are not registered yet (done by `nova start`). */
   registerSchedules(): Promise<string[]>;
   close(): Promise<void>;
@@ -204,11 +213,13 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       }),
     ])
       tools.register(tool);
+    const todoStore = new SqliteTodoStore(database);
     for (const tool of createBuiltinTools({
       notes,
       ids,
       clock,
       reminders,
+      todos: { store: todoStore, timeZone: config.timeZone },
       memory: { access: memory, policyOf: memoryPolicyOf },
     }))
       tools.register(tool);
@@ -381,6 +392,26 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       pipelines,
       reminders,
       memory,
+      async todo(name, input) {
+        const tool = tools.get(name);
+        if (!tool) throw new NovaError('INTERNAL', `the ${name} tool is not registered`);
+        const parsed = tool.inputSchema.safeParse(input);
+        if (!parsed.success)
+          throw new NovaError(
+            'BAD_REQUEST',
+            parsed.error.issues
+              .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
+              .join('; '),
+          );
+        return String(
+          await tool.execute(parsed.data, {
+            runId: 'cli',
+            agent: 'owner',
+            projects: [],
+            signal: new AbortController().signal,
+          }),
+        );
+      },
       registerSchedules,
       async close() {
         catalog.stop();

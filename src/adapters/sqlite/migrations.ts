@@ -290,4 +290,24 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    id: 11,
+    name: 'to-do list',
+    sql: `
+      CREATE TABLE todos (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        project_id TEXT,
+        priority TEXT NOT NULL,
+        due TEXT,
+        status TEXT NOT NULL,
+        blocker TEXT,
+        reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX todos_status ON todos (status, created_at);
+    `,
+  },
 ];

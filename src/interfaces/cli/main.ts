@@ -11,6 +11,7 @@ import { startCommand } from './commands/start-command.ts';
 import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { policyCommand } from './commands/policy-command.ts';
 import { remindCommands } from './commands/remind-command.ts';
+import { todoCommand } from './commands/todo-command.ts';
 import { memoryCommands } from './commands/memory-command.ts';
 import { traceCommand } from './commands/trace-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
@@ -69,6 +70,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     ...pipelineCommands(context),
     policyCommand(context),
     ...remindCommands(context),
+    todoCommand(context),
     ...memoryCommands(context),
   ]) {
     program.addCommand(command);

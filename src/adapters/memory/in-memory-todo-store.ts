@@ -1,0 +1,44 @@
+import { NovaError } from '../../domain/nova-error.ts';
+import type { TodoChanges, TodoFilter, TodoItem, TodoStore } from '../../ports/todo-store.ts';
+
+export function applyTodoChanges(item: TodoItem, changes: TodoChanges, at: string): TodoItem {
+  const { due, blocker, ...rest } = changes;
+  const next: Record<string, unknown> = { ...item, ...rest, updatedAt: at };
+  for (const [key, value] of Object.entries({ due, blocker })) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  for (const [key, value] of Object.entries(next)) if (value === undefined) delete next[key];
+  return next as unknown as TodoItem;
+}
+
+export class InMemoryTodoStore implements TodoStore {
+  readonly #items = new Map<string, TodoItem>();
+
+  create(item: TodoItem): Promise<void> {
+    if (this.#items.has(item.id)) return Promise.reject(new NovaError('CONFLICT', `to-do ${item.id} exists`));
+    this.#items.set(item.id, item);
+    return Promise.resolve();
+  }
+
+  get(id: string): Promise<TodoItem | undefined> {
+    return Promise.resolve(this.#items.get(id));
+  }
+
+  update(id: string, changes: TodoChanges, at: string): Promise<TodoItem> {
+    const item = this.#items.get(id);
+    if (!item) return Promise.reject(new NovaError('NOT_FOUND', `no to-do ${id}`));
+    const next = applyTodoChanges(item, changes, at);
+    this.#items.set(id, next);
+    return Promise.resolve(next);
+  }
+
+  list(filter: TodoFilter = {}): Promise<TodoItem[]> {
+    return Promise.resolve(
+      [...this.#items.values()]
+        .filter((item) => filter.statuses === undefined || filter.statuses.includes(item.status))
+        .filter((item) => filter.projectId === undefined || item.projectId === filter.projectId)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id)),
+    );
+  }
+}
