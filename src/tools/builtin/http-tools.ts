@@ -1,5 +1,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { z } from 'zod';
 import { NovaError } from '../../domain/nova-error.ts';
 import { defineTool, type Tool } from '../tool.ts';
@@ -13,6 +14,8 @@ export interface HttpToolOptions {
   readonly secret?: (name: string) => string | undefined;
   readonly timeoutMs?: number;
   readonly maxBytes?: number;
+  /** Resolves a host name to its addresses (default: the system resolver). For tests. */
+  readonly resolve?: (host: string) => Promise<Array<{ address: string; family: number }>>;
 }
 
 function isPrivateAddress(address: string): boolean {
@@ -74,6 +77,48 @@ export function htmlToText(html: string): string {
 export function createHttpTools(options: HttpToolOptions): Tool[] {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const maxBytes = options.maxBytes ?? 1_000_000;
+  const resolve =
+    options.resolve ??
+    (async (host: string) =>
+      (await dns.promises.lookup(host, { all: true })).map(({ address, family }) => ({ address, family })));
+  /**
+   * The connection's own name lookup refuses private addresses too: checking a name and then
+   * letting the connection resolve it again would let a DNS answer that changes in between
+   * (DNS rebinding) reach an internal service. What is checked here is what is connected to.
+   */
+  const dispatcher = new Agent({
+    connect: {
+      lookup(hostname, lookupOptions, callback) {
+        resolve(hostname).then(
+          (addresses) => {
+            const refused =
+              !options.allowPrivate && addresses.some(({ address }) => isPrivateAddress(address));
+            if (refused || addresses.length === 0) {
+              callback(
+                new Error(
+                  refused
+                    ? `host "${hostname}" resolved to a private or local address when connecting; refused`
+                    : `host "${hostname}" has no address`,
+                ),
+                '',
+                0,
+              );
+              return;
+            }
+            if ((lookupOptions as { all?: boolean }).all)
+              (
+                callback as unknown as (
+                  error: null,
+                  addresses: Array<{ address: string; family: number }>,
+                ) => void
+              )(null, addresses);
+            else callback(null, addresses[0]!.address, addresses[0]!.family);
+          },
+          (error: unknown) => callback(error as Error, '', 0),
+        );
+      },
+    },
+  });
 
   async function checkUrl(raw: string): Promise<URL> {
     let url: URL;
@@ -94,9 +139,7 @@ export function createHttpTools(options: HttpToolOptions): Tool[] {
         },
       );
     }
-    const addresses = net.isIP(host)
-      ? [host]
-      : (await dns.promises.lookup(host, { all: true })).map((entry) => entry.address);
+    const addresses = net.isIP(host) ? [host] : (await resolve(host)).map((entry) => entry.address);
     if (!options.allowPrivate && addresses.some(isPrivateAddress)) {
       throw new NovaError(
         'FORBIDDEN',
@@ -132,14 +175,20 @@ export function createHttpTools(options: HttpToolOptions): Tool[] {
     let url = await checkUrl(rawUrl);
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     for (let hop = 0; ; hop += 1) {
-      const response = await fetch(url, {
+      const response = await undiciFetch(url, {
         method,
         headers: init.headers,
         ...(init.body !== undefined && method !== 'GET' ? { body: init.body } : {}),
         redirect: 'manual',
         signal: deadline,
+        dispatcher,
       }).catch((error: unknown) => {
-        throw new NovaError('TOOL_ERROR', `${method} ${url.origin} failed: ${(error as Error).message}`);
+        // fetch reports "fetch failed"; the reason (a refused address, a reset) is its cause.
+        const cause = (error as { cause?: { message?: string } }).cause?.message;
+        throw new NovaError(
+          'TOOL_ERROR',
+          `${method} ${url.origin} failed: ${(error as Error).message}${cause ? ` (${cause})` : ''}`,
+        );
       });
       if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
         if (hop >= 5) throw new NovaError('TOOL_ERROR', 'more than 5 redirects');

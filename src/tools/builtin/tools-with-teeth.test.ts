@@ -173,6 +173,34 @@ describe('http tools', () => {
     ).toContain('only http and https');
   });
 
+  it('connects only to the address it checked: a name that re-resolves to a private one is refused (DNS rebinding)', async () => {
+    hits = [];
+    const port = (server.address() as { port: number }).port;
+    let lookups = 0;
+    // First answer public (passes the check), every later one the local server.
+    const rebinding = () => {
+      lookups += 1;
+      return Promise.resolve([{ address: lookups === 1 ? '93.184.216.34' : '127.0.0.1', family: 4 }]);
+    };
+    const [fetchTool] = createHttpTools({ allowHosts: ['rebind.test'], resolve: rebinding });
+    const error = await refusal(
+      fetchTool!.execute({ url: `http://rebind.test:${port}/admin`, headers: {} }, context()),
+    );
+    expect(error.message).toContain('resolved to a private or local address when connecting; refused');
+    expect(lookups).toBeGreaterThanOrEqual(2);
+    expect(hits).toEqual([]);
+    // A name that stays on an allowed address is fetched, through the same pinned lookup.
+    const [steady] = createHttpTools({
+      allowHosts: ['local.test'],
+      allowPrivate: true,
+      resolve: () => Promise.resolve([{ address: '127.0.0.1', family: 4 }]),
+    });
+    expect(
+      await steady!.execute({ url: `http://local.test:${port}/terms`, headers: {} }, context()),
+    ).toContain('Supplier terms');
+    expect(hits).toEqual(['GET /terms ']);
+  });
+
   it('turns HTML into text', () => {
     expect(htmlToText('<h1>A</h1><style>x{}</style><p>b&lt;c</p>')).toBe('A\n b<c');
   });
