@@ -94,6 +94,8 @@ export interface Nova {
   readonly pipelines: PipelineService;
   readonly reminders: ReminderService;
   readonly memory: MemoryService;
+  /** Problems that turned an optional part off (e.g. tracing export without its credential). */
+  readonly warnings: readonly string[];
   /**
    * The to-do list as the owner uses it (`nova todo`): runs one of the task-tracker's tools
    * (`task_create`, `task_update`, `task_list`) with the owner as the author; returns its text.
@@ -132,6 +134,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const secretOf = (name: string): string | undefined => fileSecrets[name] ?? options.env[name];
     const redact = createRedactor({ env: options.env, secrets: Object.values(fileSecrets) });
     const tracing = createTracing(config, options.env, database, clock, Object.values(fileSecrets));
+    if (tracing.warning) options.progress?.(`tracing: ${tracing.warning}`);
     const tools = new ToolRegistry();
     const scheduleStore = new SqliteScheduleStore(database);
     const scheduled = new Map(config.schedules.map((schedule) => [`sched_${schedule.id}`, schedule]));
@@ -392,6 +395,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       pipelines,
       reminders,
       memory,
+      warnings: tracing.warning ? [`tracing: ${tracing.warning}`] : [],
       async todo(name, input) {
         const tool = tools.get(name);
         if (!tool) throw new NovaError('INTERNAL', `the ${name} tool is not registered`);
@@ -439,31 +443,42 @@ function createTracing(
   database: ReturnType<typeof openSqliteDatabase>,
   clock: Clock,
   secrets: readonly string[] = [],
-): { traces: SqliteTraceStore; tracer?: StoreTracer; exporter?: OtlpExportingTraceStore } {
+): {
+  traces: SqliteTraceStore;
+  tracer?: StoreTracer;
+  exporter?: OtlpExportingTraceStore;
+  warning?: string;
+} {
   const traces = new SqliteTraceStore(database);
   if (!config.tracing.enabled) return { traces };
   const headers: Record<string, string> = {};
+  const missing: string[] = [];
   for (const [header, variable] of Object.entries(config.tracing.otlpHeaders)) {
     const value = env[variable];
-    if (value === undefined || value === '') {
-      throw new NovaError(
-        'CONFIG_INVALID',
-        `tracing.otlpHeaders.${header} reads the environment variable ${variable}, which is not set; set it or remove the header`,
+    if (value === undefined || value === '')
+      missing.push(
+        `tracing.otlpHeaders.${header} reads the environment variable ${variable}, which is not set`,
       );
-    }
-    headers[header] = value;
+    else headers[header] = value;
   }
-  const exporter = config.tracing.otlpEndpoint
-    ? new OtlpExportingTraceStore(traces, {
-        endpoint: config.tracing.otlpEndpoint,
-        headers,
-        serviceName: config.tracing.serviceName,
-      })
-    : undefined;
+  // A missing credential turns the export off (spans are still stored), rather than every command.
+  const warning =
+    config.tracing.otlpEndpoint && missing.length > 0
+      ? `OTLP export is off: ${missing.join('; ')}; set it or remove the header (spans are still kept locally)`
+      : undefined;
+  const exporter =
+    config.tracing.otlpEndpoint && !warning
+      ? new OtlpExportingTraceStore(traces, {
+          endpoint: config.tracing.otlpEndpoint,
+          headers,
+          serviceName: config.tracing.serviceName,
+        })
+      : undefined;
   const redact = createRedactor({ env, secrets: [...Object.values(headers), ...secrets] });
   return {
     traces,
     tracer: new StoreTracer({ store: exporter ?? traces, clock, redact }),
     ...(exporter ? { exporter } : {}),
+    ...(warning ? { warning } : {}),
   };
 }

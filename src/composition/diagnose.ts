@@ -50,6 +50,10 @@ export async function diagnose(
   }
   try {
     checks.push({ name: 'journal', status: 'ok', detail: `${path.join(config.dataDir, 'nova.db')} opened` });
+    for (const warning of nova.warnings) {
+      const [name = 'setup', ...rest] = warning.split(': ');
+      checks.push({ name, status: 'warning', detail: rest.join(': ') });
+    }
     const agents = nova.app.catalog.list();
     const errors = nova.app.catalog.problems().filter((problem) => problem.severity === 'error');
     checks.push({

@@ -129,14 +129,16 @@ describe('nova trace, end to end', () => {
     expect(JSON.stringify(json)).toContain('stock [REDACTED]');
   });
 
-  it('says which environment variable is missing for an export header', async () => {
+  it("turns the export off, not the command, when an export header's variable is missing, and says which", async () => {
     write('nova.config.json', {
       tracing: { otlpEndpoint: 'http://127.0.0.1:9', otlpHeaders: { Authorization: 'TRACE_AUTH' } },
     });
     const listed = await runCli(['runs', 'list'], { cwd: workspace.dir });
-    expect(listed.code).not.toBe(0);
+    expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stderr).toContain(
-      'tracing.otlpHeaders.Authorization reads the environment variable TRACE_AUTH',
+      'nova: tracing: OTLP export is off: tracing.otlpHeaders.Authorization reads the environment variable TRACE_AUTH, which is not set',
     );
+    const doctor = await runCli(['doctor'], { cwd: workspace.dir });
+    expect(doctor.stdout).toMatch(/tracing.*OTLP export is off/);
   });
 });
