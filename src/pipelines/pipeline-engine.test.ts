@@ -296,6 +296,18 @@ describe('PipelineEngine', () => {
       reusedFrom: original.id,
       agentRunIds: originalView.steps[0]!.agentRunIds,
     });
+    // Blame on the fork reaches back through the reused step to its agent run, as on the original.
+    const flatten = (node: { node: string; sources: readonly unknown[] }): string[] => [
+      node.node,
+      ...node.sources.flatMap((source) => flatten(source as typeof node)),
+    ];
+    const forkBlame = flatten(await nova.pipelines.blame(forked.id, 'write'));
+    const originalBlame = flatten(await nova.pipelines.blame(original.id, 'write'));
+    const researchRun = `run:${originalView.steps[0]!.agentRunIds[0]}`;
+    expect(originalBlame).toContain(researchRun);
+    expect(forkBlame).toContain(`step:${forked.id}/research`);
+    expect(forkBlame).toContain(researchRun);
+    expect(forkBlame).toContain(`input:${forked.id}`);
     await expect(
       nova.pipelines.fork(original.id, 'write', [{ path: 'steps.write.output', value: 'x' }]),
     ).rejects.toThrow(/not above write/);

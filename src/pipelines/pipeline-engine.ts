@@ -184,7 +184,53 @@ export class PipelineEngine {
     });
     for (const step of options.copySteps ?? [])
       await store.putStep({ ...step, runId, reusedFrom: step.reusedFrom ?? step.runId });
+    if (options.forkOf && options.copySteps && options.copySteps.length > 0)
+      await this.#copyLineage(options.forkOf.runId, runId, options.copySteps);
     return { runId, done: this.#execute(runId, false, options) };
+  }
+
+  /**
+   * A fork reuses steps of the original run: their lineage (the input, the steps and agent runs
+   * they came from, their assumptions and cited context) is copied under the new run, so blame
+   * and refute on the fork reach back through them as on the original.
+   */
+  async #copyLineage(
+    originalId: string,
+    forkId: string,
+    copied: readonly PipelineStepRecord[],
+  ): Promise<void> {
+    const { lineage, clock } = this.#dependencies;
+    const edges = await lineage.listEdges(originalId);
+    const nodes = new Set(copied.map((step) => `step:${originalId}/${step.key}`));
+    // Agent runs (and the runs they delegated to) that produced the copied steps belong to them too.
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const edge of edges) {
+        if (nodes.has(edge.to) && edge.from.startsWith('run:') && !nodes.has(edge.from)) {
+          nodes.add(edge.from);
+          grew = true;
+        }
+      }
+    }
+    const rename = (node: string): string =>
+      node === `input:${originalId}`
+        ? `input:${forkId}`
+        : node.startsWith(`step:${originalId}/`)
+          ? `step:${forkId}/${node.slice(`step:${originalId}/`.length)}`
+          : node;
+    const at = new Date(clock.now()).toISOString();
+    await lineage.addEdges(
+      edges
+        .filter((edge) => nodes.has(edge.to))
+        .map((edge) => ({
+          ...edge,
+          rootId: forkId,
+          from: rename(edge.from),
+          to: rename(edge.to),
+          detail: { ...edge.detail, copiedFrom: originalId },
+          at,
+        })),
+    );
   }
 
   /** Continues an interrupted, waiting or failed run from where it stopped. */
