@@ -24,6 +24,10 @@ import { createEmbedder } from '../adapters/models/embedders.ts';
 import { cachedEmbedder } from '../adapters/models/cached-embedder.ts';
 import { SqliteEmbeddingCache } from '../adapters/sqlite/sqlite-embedding-cache.ts';
 import { SqliteTodoStore } from '../adapters/sqlite/sqlite-todo-store.ts';
+import { PostgresReadOnlyDatabase } from '../adapters/sql/postgres-read-only-database.ts';
+import { SqliteReadOnlyDatabase } from '../adapters/sql/sqlite-read-only-database.ts';
+import type { ReadOnlyDatabase } from '../ports/read-only-database.ts';
+import { createSqlQueryTool } from '../tools/builtin/sql-query.ts';
 import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
 import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
 import { loadWordVectors } from '../routing/word-vectors.ts';
@@ -73,6 +77,7 @@ export const builtinToolNames = [
   'task_create',
   'task_update',
   'task_list',
+  'sql_query',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -132,6 +137,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     // prompts never do, and everything journaled or traced has their values removed.
     const fileSecrets = loadSecretsFile(config.secretsFile);
     const secretOf = (name: string): string | undefined => fileSecrets[name] ?? options.env[name];
+    const databases = new ProjectDatabases(config.projects, secretOf);
     const redact = createRedactor({ env: options.env, secrets: Object.values(fileSecrets) });
     const tracing = createTracing(config, options.env, database, clock, Object.values(fileSecrets));
     if (tracing.warning) options.progress?.(`tracing: ${tracing.warning}`);
@@ -214,6 +220,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         allowPrivate: config.tools.http.allowPrivate,
         secret: secretOf,
       }),
+      createSqlQueryTool({ databaseOf: (projectId) => databases.get(projectId) }),
     ])
       tools.register(tool);
     const todoStore = new SqliteTodoStore(database);
@@ -421,6 +428,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         catalog.stop();
         reminders.stop();
         pipelineSignal.abort();
+        await databases.close();
         await app.shutdown();
         await tracing.exporter?.shutdown();
         database.close();
@@ -481,4 +489,47 @@ function createTracing(
     ...(exporter ? { exporter } : {}),
     ...(warning ? { warning } : {}),
   };
+}
+
+/**
+ * Each project's database for `sql_query`, opened on first use and kept until Nova closes. A
+ * PostgreSQL connection string comes from the secret the project names; a missing one is an
+ * error that names it (the tool reports it to the agent).
+ */
+class ProjectDatabases {
+  readonly #projects: NovaConfig['projects'];
+  readonly #secretOf: (name: string) => string | undefined;
+  readonly #open = new Map<string, ReadOnlyDatabase>();
+
+  constructor(projects: NovaConfig['projects'], secretOf: (name: string) => string | undefined) {
+    this.#projects = projects;
+    this.#secretOf = secretOf;
+  }
+
+  get(projectId: string): ReadOnlyDatabase | undefined {
+    const open = this.#open.get(projectId);
+    if (open) return open;
+    const project = this.#projects.find((candidate) => candidate.id === projectId);
+    const database = project?.database;
+    if (!project || !database) return undefined;
+    let created: ReadOnlyDatabase;
+    if (database.kind === 'postgres') {
+      const url = this.#secretOf(database.urlSecret);
+      if (!url)
+        throw new NovaError(
+          'CONFIG_INVALID',
+          `project ${projectId}'s database reads the secret ${database.urlSecret}, which is not set; add it to the secrets file or the environment`,
+        );
+      created = new PostgresReadOnlyDatabase(url);
+    } else {
+      created = new SqliteReadOnlyDatabase(path.resolve(project.root, database.path));
+    }
+    this.#open.set(projectId, created);
+    return created;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#open.values()].map((database) => database.close()));
+    this.#open.clear();
+  }
 }

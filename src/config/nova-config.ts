@@ -58,6 +58,27 @@ export const projectConfigSchema = z
      * what agents read there taints their run, so writes and outside calls then need approval.
      */
     trust: z.enum(['trusted', 'untrusted']).default('trusted'),
+    /**
+     * The project's database for the read-only `sql_query` tool: PostgreSQL with its connection
+     * string in a secret (the secrets file or the environment; never in this file), or a SQLite
+     * file relative to the root.
+     */
+    database: z
+      .discriminatedUnion('kind', [
+        z
+          .object({
+            kind: z.literal('postgres'),
+            urlSecret: z
+              .string()
+              .regex(
+                /^[A-Za-z_][A-Za-z0-9_]*$/,
+                'must be the name of a secret holding the connection string',
+              ),
+          })
+          .strict(),
+        z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }).strict(),
+      ])
+      .optional(),
   })
   .strict();
 
