@@ -28,6 +28,7 @@ import { PostgresReadOnlyDatabase } from '../adapters/sql/postgres-read-only-dat
 import { SqliteReadOnlyDatabase } from '../adapters/sql/sqlite-read-only-database.ts';
 import type { ReadOnlyDatabase } from '../ports/read-only-database.ts';
 import { createSqlQueryTool } from '../tools/builtin/sql-query.ts';
+import { createGitDiffTool } from '../tools/builtin/git-diff.ts';
 import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
 import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
 import { loadWordVectors } from '../routing/word-vectors.ts';
@@ -78,6 +79,7 @@ export const builtinToolNames = [
   'task_update',
   'task_list',
   'sql_query',
+  'git_diff',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -221,6 +223,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         secret: secretOf,
       }),
       createSqlQueryTool({ databaseOf: (projectId) => databases.get(projectId) }),
+      createGitDiffTool(),
     ])
       tools.register(tool);
     const todoStore = new SqliteTodoStore(database);
