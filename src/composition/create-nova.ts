@@ -29,6 +29,9 @@ import { SqliteReadOnlyDatabase } from '../adapters/sql/sqlite-read-only-databas
 import type { ReadOnlyDatabase } from '../ports/read-only-database.ts';
 import { createSqlQueryTool } from '../tools/builtin/sql-query.ts';
 import { createGitDiffTool } from '../tools/builtin/git-diff.ts';
+import { createEmailDraftTool } from '../tools/builtin/email-draft.ts';
+import { SqliteDraftStore } from '../adapters/sqlite/sqlite-draft-store.ts';
+import type { DraftStore } from '../ports/draft-store.ts';
 import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
 import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
 import { loadWordVectors } from '../routing/word-vectors.ts';
@@ -80,6 +83,7 @@ export const builtinToolNames = [
   'task_list',
   'sql_query',
   'git_diff',
+  'email_draft',
 ] as const;
 
 export interface CreateNovaOptions {
@@ -101,6 +105,8 @@ export interface Nova {
   readonly pipelines: PipelineService;
   readonly reminders: ReminderService;
   readonly memory: MemoryService;
+  /** E-mail drafts agents saved for the owner (`nova drafts`). */
+  readonly drafts: DraftStore;
   /** Problems that turned an optional part off (e.g. tracing export without its credential). */
   readonly warnings: readonly string[];
   /**
@@ -140,6 +146,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     const fileSecrets = loadSecretsFile(config.secretsFile);
     const secretOf = (name: string): string | undefined => fileSecrets[name] ?? options.env[name];
     const databases = new ProjectDatabases(config.projects, secretOf);
+    const drafts = new SqliteDraftStore(database);
     const redact = createRedactor({ env: options.env, secrets: Object.values(fileSecrets) });
     const tracing = createTracing(config, options.env, database, clock, Object.values(fileSecrets));
     if (tracing.warning) options.progress?.(`tracing: ${tracing.warning}`);
@@ -224,6 +231,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       }),
       createSqlQueryTool({ databaseOf: (projectId) => databases.get(projectId) }),
       createGitDiffTool(),
+      createEmailDraftTool({ store: drafts, ids, clock }),
     ])
       tools.register(tool);
     const todoStore = new SqliteTodoStore(database);
@@ -406,6 +414,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       reminders,
       memory,
       warnings: tracing.warning ? [`tracing: ${tracing.warning}`] : [],
+      drafts,
       async todo(name, input) {
         const tool = tools.get(name);
         if (!tool) throw new NovaError('INTERNAL', `the ${name} tool is not registered`);

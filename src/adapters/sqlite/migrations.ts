@@ -310,4 +310,23 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX todos_status ON todos (status, created_at);
     `,
   },
+  {
+    id: 12,
+    name: 'e-mail drafts',
+    sql: `
+      CREATE TABLE email_drafts (
+        id TEXT PRIMARY KEY,
+        recipients TEXT NOT NULL,
+        cc TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        project_id TEXT,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        run_id TEXT,
+        untrusted_sources TEXT
+      ) STRICT;
+      CREATE INDEX email_drafts_created ON email_drafts (created_at);
+    `,
+  },
 ];

@@ -12,6 +12,7 @@ import { pipelineCommands } from './commands/pipeline-commands.ts';
 import { policyCommand } from './commands/policy-command.ts';
 import { remindCommands } from './commands/remind-command.ts';
 import { todoCommand } from './commands/todo-command.ts';
+import { draftsCommand } from './commands/drafts-command.ts';
 import { memoryCommands } from './commands/memory-command.ts';
 import { traceCommand } from './commands/trace-command.ts';
 import { exitCodeFor } from './exit-codes.ts';
@@ -71,6 +72,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     policyCommand(context),
     ...remindCommands(context),
     todoCommand(context),
+    draftsCommand(context),
     ...memoryCommands(context),
   ]) {
     program.addCommand(command);
