@@ -641,6 +641,21 @@ export class NovaApp {
       reusedFromRunId: source.id,
     };
     await journal.createRun(run);
+    // A reused result still shows in `nova trace`: one span that names where the answer came from.
+    this.#dependencies.tracer
+      ?.startSpan(
+        `invoke_agent ${run.agent}`,
+        'invoke_agent',
+        {
+          'gen_ai.operation.name': 'invoke_agent',
+          'gen_ai.agent.name': run.agent,
+          'nova.run.id': run.id,
+          'nova.task': run.task.text,
+          'nova.reused_from': source.id,
+        },
+        { traceId: run.rootRunId },
+      )
+      .end('ok');
     onEvent({ type: 'run-start', runId: run.id, agent: run.agent, model: run.model });
     onEvent({
       type: 'run-end',

@@ -16,7 +16,7 @@ describe('no redundant work', () => {
 
   it('reuses a recent equal result, records where it came from, and --fresh runs again', async () => {
     let calls = 0;
-    const { app } = await createTestApp({
+    const { app, tracer, traces } = await createTestApp({
       reuseWindowMs: 60_000,
       turns: [
         async () => {
@@ -34,6 +34,14 @@ describe('no redundant work', () => {
       outcome: { output: 'answer 1' },
     });
     expect(second.id).not.toBe(first.id);
+    // The reused run shows in its trace as one span naming where the answer came from.
+    await tracer.flush();
+    expect(await traces.listSpans(second.id)).toMatchObject([
+      {
+        kind: 'invoke_agent',
+        attributes: { 'nova.reused_from': first.id, 'gen_ai.agent.name': 'assistant' },
+      },
+    ]);
     const fresh = await app.ask({ text: 'What is due today?', agent: 'assistant', fresh: true });
     expect(calls).toBe(2);
     expect(fresh.reusedFromRunId).toBeUndefined();
