@@ -26,6 +26,7 @@ import { SqliteEmbeddingCache } from '../adapters/sqlite/sqlite-embedding-cache.
 import { SqliteTodoStore } from '../adapters/sqlite/sqlite-todo-store.ts';
 import { PostgresReadOnlyDatabase } from '../adapters/sql/postgres-read-only-database.ts';
 import { SqliteReadOnlyDatabase } from '../adapters/sql/sqlite-read-only-database.ts';
+import { MariaDbReadOnlyDatabase } from '../adapters/sql/mariadb-read-only-database.ts';
 import type { ReadOnlyDatabase } from '../ports/read-only-database.ts';
 import { createSqlQueryTool } from '../tools/builtin/sql-query.ts';
 import { createGitDiffTool } from '../tools/builtin/git-diff.ts';
@@ -525,16 +526,17 @@ class ProjectDatabases {
     const database = project?.database;
     if (!project || !database) return undefined;
     let created: ReadOnlyDatabase;
-    if (database.kind === 'postgres') {
+    if (database.kind === 'sqlite') {
+      created = new SqliteReadOnlyDatabase(path.resolve(project.root, database.path));
+    } else {
       const url = this.#secretOf(database.urlSecret);
       if (!url)
         throw new NovaError(
           'CONFIG_INVALID',
           `project ${projectId}'s database reads the secret ${database.urlSecret}, which is not set; add it to the secrets file or the environment`,
         );
-      created = new PostgresReadOnlyDatabase(url);
-    } else {
-      created = new SqliteReadOnlyDatabase(path.resolve(project.root, database.path));
+      created =
+        database.kind === 'postgres' ? new PostgresReadOnlyDatabase(url) : new MariaDbReadOnlyDatabase(url);
     }
     this.#open.set(projectId, created);
     return created;

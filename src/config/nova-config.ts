@@ -59,15 +59,15 @@ export const projectConfigSchema = z
      */
     trust: z.enum(['trusted', 'untrusted']).default('trusted'),
     /**
-     * The project's database for the read-only `sql_query` tool: PostgreSQL with its connection
-     * string in a secret (the secrets file or the environment; never in this file), or a SQLite
-     * file relative to the root.
+     * The project's database for the read-only `sql_query` tool: PostgreSQL or MariaDB/MySQL with
+     * its connection string (`postgres://…`, `mariadb://user:password@host:3306/db`) in a secret
+     * (the secrets file or the environment; never in this file), or a SQLite file relative to the root.
      */
     database: z
       .discriminatedUnion('kind', [
         z
           .object({
-            kind: z.literal('postgres'),
+            kind: z.enum(['postgres', 'mariadb']),
             urlSecret: z
               .string()
               .regex(

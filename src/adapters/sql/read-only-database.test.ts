@@ -5,10 +5,27 @@ import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { readOnlyDatabaseContract } from '../../ports/read-only-database.contract.ts';
+import mariadb, { type Connection } from 'mariadb';
+import { MariaDbReadOnlyDatabase } from './mariadb-read-only-database.ts';
 import { PostgresReadOnlyDatabase } from './postgres-read-only-database.ts';
 import { SqliteReadOnlyDatabase } from './sqlite-read-only-database.ts';
 
 const postgresUrl = process.env.NOVA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const mariadbUrl = process.env.NOVA_TEST_MARIADB_URL ?? 'mariadb://root@127.0.0.1:3306/test';
+const mariadbDatabase = `nova_ro_${process.pid}`;
+let mariadbReachable = false;
+
+async function mariadbAdmin(): Promise<Connection> {
+  const url = new URL(mariadbUrl);
+  return mariadb.createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+    connectTimeout: 3_000,
+    multipleStatements: true,
+  });
+}
 const schema = `nova_ro_${process.pid}`;
 let postgresReachable = false;
 
@@ -31,6 +48,30 @@ beforeAll(async () => {
   postgresReachable = true;
 });
 
+beforeAll(async () => {
+  let admin: Connection;
+  try {
+    admin = await mariadbAdmin();
+  } catch (error) {
+    if (process.env.CI === 'true')
+      throw new Error(`MariaDB at ${mariadbUrl} is required in CI`, { cause: error });
+    console.warn(`MariaDB not reachable at ${mariadbUrl}; skipping its ReadOnlyDatabase contract`);
+    return;
+  }
+  await admin.query(
+    `DROP DATABASE IF EXISTS ${mariadbDatabase}; CREATE DATABASE ${mariadbDatabase}; CREATE TABLE ${mariadbDatabase}.items (id integer, name text); INSERT INTO ${mariadbDatabase}.items VALUES (1, 'bolt'), (2, 'nut'), (3, 'washer');`,
+  );
+  await admin.end();
+  mariadbReachable = true;
+});
+
+afterAll(async () => {
+  if (!mariadbReachable) return;
+  const admin = await mariadbAdmin();
+  await admin.query(`DROP DATABASE IF EXISTS ${mariadbDatabase}`);
+  await admin.end();
+});
+
 afterAll(async () => {
   if (!postgresReachable) return;
   const admin = new pg.Client({ connectionString: postgresUrl });
@@ -48,6 +89,16 @@ readOnlyDatabaseContract(
         : undefined,
     ),
   'SELECT pg_sleep(2)',
+);
+
+readOnlyDatabaseContract(
+  'MariaDB',
+  () => {
+    const url = new URL(mariadbUrl);
+    url.pathname = `/${mariadbDatabase}`;
+    return Promise.resolve(mariadbReachable ? new MariaDbReadOnlyDatabase(url.toString()) : undefined);
+  },
+  'SELECT SLEEP(2)',
 );
 
 readOnlyDatabaseContract(
