@@ -131,6 +131,12 @@ describe('nova CLI, end to end', () => {
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitFor(() => stderr.includes('✓ notes_search'), 20_000, 'the tool call to finish');
     const runId = /(run_\w+)/.exec(stderr)?.[1];
+    // Kill it while the second model call is in flight: once the journal shows that call started.
+    const stepsRecorded = async () =>
+      (JSON.parse((await cli(['runs', 'show', runId!, '--json'])).stdout) as { steps: unknown[] }).steps
+        .length;
+    for (let attempt = 0; attempt < 100 && (await stepsRecorded()) < 3; attempt++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('close', resolve));
 
