@@ -1,3 +1,4 @@
+import { describeIssues } from '../domain/describe-issues.ts';
 import type { AgentDefinition } from '../domain/agent-definition.ts';
 import type { Budget } from '../domain/budget.ts';
 import { NovaError } from '../domain/nova-error.ts';
@@ -465,9 +466,9 @@ export class NovaApp {
     const prepared = this.#prepare(request);
     const fingerprint = taskFingerprint({
       agent: prepared.agent.name,
-      // The same words in two conversations are two tasks: "and in French?" depends on what came before.
-      text: `${prepared.task.text}${prepared.task.followsRunId ? `\u0000follows ${prepared.task.followsRunId}` : ''}`,
+      text: prepared.task.text,
       ...(prepared.task.projectId === undefined ? {} : { projectId: prepared.task.projectId }),
+      ...(prepared.task.followsRunId === undefined ? {} : { followsRunId: prepared.task.followsRunId }),
     });
     const joinable = request.fresh ? undefined : this.#inFlightByFingerprint.get(fingerprint);
     if (joinable) {
@@ -892,11 +893,7 @@ export class NovaApp {
       checks.push({
         check: 'arguments',
         ok: parsed.success,
-        detail: parsed.success
-          ? 'valid'
-          : parsed.error.issues
-              .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
-              .join('; '),
+        detail: parsed.success ? 'valid' : describeIssues(parsed.error.issues, '(arguments)'),
       });
       const project: unknown =
         args !== null && typeof args === 'object' ? (args as Record<string, unknown>).project : undefined;

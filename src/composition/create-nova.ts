@@ -1,3 +1,4 @@
+import { describeIssues } from '../domain/describe-issues.ts';
 import path from 'node:path';
 import { AgentDirectorySource } from '../adapters/fs/agent-directory-source.ts';
 import { ProjectContextSource } from '../adapters/fs/project-context-source.ts';
@@ -146,6 +147,10 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     // prompts never do, and everything journaled or traced has their values removed.
     const fileSecrets = loadSecretsFile(config.secretsFile);
     const secretOf = (name: string): string | undefined => fileSecrets[name] ?? options.env[name];
+    // Embedding models (memory, routing) reach local OpenAI-compatible servers at these URLs.
+    const providerBaseUrls = Object.fromEntries(
+      Object.entries(config.models.providers).map(([name, provider]) => [name, provider.baseUrl]),
+    );
     const databases = new ProjectDatabases(config.projects, secretOf);
     const drafts = new SqliteDraftStore(database);
     const redact = createRedactor({ env: options.env, secrets: Object.values(fileSecrets) });
@@ -202,9 +207,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         ? {
             embedder: createEmbedder(config.memory.embeddingModel, {
               env: options.env,
-              baseUrls: Object.fromEntries(
-                Object.entries(config.models.providers).map(([name, provider]) => [name, provider.baseUrl]),
-              ),
+              baseUrls: providerBaseUrls,
             }),
           }
         : {}),
@@ -319,12 +322,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
               embedder: cachedEmbedder(
                 createEmbedder(config.routing.embeddingModel, {
                   env: options.env,
-                  baseUrls: Object.fromEntries(
-                    Object.entries(config.models.providers).map(([name, provider]) => [
-                      name,
-                      provider.baseUrl,
-                    ]),
-                  ),
+                  baseUrls: providerBaseUrls,
                 }),
                 new SqliteEmbeddingCache(database),
               ),
@@ -420,13 +418,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         const tool = tools.get(name);
         if (!tool) throw new NovaError('INTERNAL', `the ${name} tool is not registered`);
         const parsed = tool.inputSchema.safeParse(input);
-        if (!parsed.success)
-          throw new NovaError(
-            'BAD_REQUEST',
-            parsed.error.issues
-              .map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`)
-              .join('; '),
-          );
+        if (!parsed.success) throw new NovaError('BAD_REQUEST', describeIssues(parsed.error.issues, 'input'));
         return String(
           await tool.execute(parsed.data, {
             runId: 'cli',

@@ -11,14 +11,16 @@ export function normalizeTaskText(text: string): string {
 }
 
 /**
- * Identifies equal work: same agent, same normalised request, same project and the same context
- * (by the hash of its manifest). Equal fingerprints may share one execution or reuse a result.
+ * Identifies equal work: same agent, same normalised request, same project, the same context
+ * (by the hash of its manifest) and, for a follow-up, the same conversation ("and in French?"
+ * depends on what came before). Equal fingerprints may share one execution or reuse a result.
  */
 export function taskFingerprint(input: {
   agent: string;
   text: string;
   projectId?: string;
   contextManifestHash?: string;
+  followsRunId?: string;
 }): string {
   return createHash('sha256')
     .update(
@@ -27,6 +29,8 @@ export function taskFingerprint(input: {
         normalizeTaskText(input.text),
         input.projectId ?? '',
         input.contextManifestHash ?? '',
+        // Appended only when set, so fingerprints of other tasks stay as they were.
+        ...(input.followsRunId === undefined ? [] : [input.followsRunId]),
       ]),
     )
     .digest('hex');

@@ -1,3 +1,4 @@
+import { describeIssues } from '../domain/describe-issues.ts';
 import { createHash } from 'node:crypto';
 import { Ajv } from 'ajv';
 import { NovaError, toNovaError } from '../domain/nova-error.ts';
@@ -1066,10 +1067,10 @@ class PipelineExecution {
     }
     const parsed = tool.inputSchema.safeParse(args);
     if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((issue) => `${issue.path.join('.') || '(arguments)'}: ${issue.message}`)
-        .join('; ');
-      throw new NovaError('BAD_REQUEST', `invalid arguments for ${name}: ${problems}`);
+      throw new NovaError(
+        'BAD_REQUEST',
+        `invalid arguments for ${name}: ${describeIssues(parsed.error.issues, '(arguments)')}`,
+      );
     }
     const context = toolContext({
       runId: this.#run.id,

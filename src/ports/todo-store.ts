@@ -39,6 +39,18 @@ export type TodoChanges = Partial<
   readonly blocker?: string | null;
 };
 
+/** An item with `changes` applied (every adapter's update means exactly this). */
+export function applyTodoChanges(item: TodoItem, changes: TodoChanges, at: string): TodoItem {
+  const { due, blocker, ...rest } = changes;
+  const next: Record<string, unknown> = { ...item, ...rest, updatedAt: at };
+  for (const [key, value] of Object.entries({ due, blocker })) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  for (const [key, value] of Object.entries(next)) if (value === undefined) delete next[key];
+  return next as unknown as TodoItem;
+}
+
 export interface TodoStore {
   /** Adds an item; CONFLICT when the id exists. */
   create(item: TodoItem): Promise<void>;

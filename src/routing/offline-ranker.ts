@@ -360,11 +360,7 @@ export class OfflineRanker {
     for (const value of mean) squares += value * value;
     if (squares === 0) return sparse;
     // Damped like the sparse features: a two-word request is less sure than a sentence.
-    const damping =
-      this.#evidenceDamping === 0
-        ? 1
-        : Math.min(1, vectorized.norm / this.#referenceNorm) ** this.#evidenceDamping;
-    const scale = (damping * this.#wordVectorWeight) / Math.sqrt(squares);
+    const scale = (this.#damping(vectorized.norm) * this.#wordVectorWeight) / Math.sqrt(squares);
     const offset = this.#space.size;
     const size = sparse.indices.length;
     const indices = new Int32Array(size + dimensions);
@@ -378,9 +374,13 @@ export class OfflineRanker {
     return { indices, values };
   }
 
+  /** How much of a request's evidence counts: 1 for a typical request, less for a shorter one. */
+  #damping(norm: number): number {
+    return this.#evidenceDamping === 0 ? 1 : Math.min(1, norm / this.#referenceNorm) ** this.#evidenceDamping;
+  }
+
   #damped(vectorized: { readonly vector: SparseVector; readonly norm: number }): SparseVector {
-    if (this.#evidenceDamping === 0) return vectorized.vector;
-    const factor = Math.min(1, vectorized.norm / this.#referenceNorm) ** this.#evidenceDamping;
+    const factor = this.#damping(vectorized.norm);
     if (factor === 1) return vectorized.vector;
     return {
       indices: vectorized.vector.indices,

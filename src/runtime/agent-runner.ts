@@ -1,3 +1,4 @@
+import { describeIssues } from '../domain/describe-issues.ts';
 import { createHash } from 'node:crypto';
 import type { AgentDefinition } from '../domain/agent-definition.ts';
 import { tightenBudget, type Budget } from '../domain/budget.ts';
@@ -493,10 +494,7 @@ class AgentRun {
     }
     const parsed = tool.inputSchema.safeParse(call.input);
     if (!parsed.success) {
-      const problems = parsed.error.issues
-        .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(arguments)'}: ${issue.message}`)
-        .join('; ');
-      return fail(`invalid arguments: ${problems}`);
+      return fail(`invalid arguments: ${describeIssues(parsed.error.issues, '(arguments)')}`);
     }
     const context: ToolContext = {
       runId,

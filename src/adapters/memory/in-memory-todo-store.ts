@@ -1,16 +1,11 @@
 import { NovaError } from '../../domain/nova-error.ts';
-import type { TodoChanges, TodoFilter, TodoItem, TodoStore } from '../../ports/todo-store.ts';
-
-export function applyTodoChanges(item: TodoItem, changes: TodoChanges, at: string): TodoItem {
-  const { due, blocker, ...rest } = changes;
-  const next: Record<string, unknown> = { ...item, ...rest, updatedAt: at };
-  for (const [key, value] of Object.entries({ due, blocker })) {
-    if (value === null) delete next[key];
-    else if (value !== undefined) next[key] = value;
-  }
-  for (const [key, value] of Object.entries(next)) if (value === undefined) delete next[key];
-  return next as unknown as TodoItem;
-}
+import {
+  applyTodoChanges,
+  type TodoChanges,
+  type TodoFilter,
+  type TodoItem,
+  type TodoStore,
+} from '../../ports/todo-store.ts';
 
 export class InMemoryTodoStore implements TodoStore {
   readonly #items = new Map<string, TodoItem>();

@@ -1,6 +1,11 @@
 import { NovaError } from '../../domain/nova-error.ts';
-import type { TodoChanges, TodoFilter, TodoItem, TodoStore } from '../../ports/todo-store.ts';
-import { applyTodoChanges } from '../memory/in-memory-todo-store.ts';
+import {
+  applyTodoChanges,
+  type TodoChanges,
+  type TodoFilter,
+  type TodoItem,
+  type TodoStore,
+} from '../../ports/todo-store.ts';
 import { constraintViolation, storageCall, type SqliteDatabase } from './sqlite-database.ts';
 
 interface TodoRow {

@@ -1,11 +1,10 @@
+import { describeIssues } from '../../domain/describe-issues.ts';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { NovaError } from '../../domain/nova-error.ts';
 
 export function zodProblems(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'body'}: ${issue.message}`)
-    .join('; ');
+  return describeIssues(error.issues, 'body');
 }
 
 export async function readJson(context: Context): Promise<unknown> {

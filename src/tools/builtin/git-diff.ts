@@ -4,7 +4,7 @@ import { NovaError } from '../../domain/nova-error.ts';
 import { looksLikeSecretFile } from '../path-confinement.ts';
 import { defineTool, type Tool } from '../tool.ts';
 import { projectArgument } from './project-argument.ts';
-import { selectProject } from './select-project.ts';
+import { projectTrust, selectProject } from './select-project.ts';
 
 const maxDiffBytes = 256 * 1024;
 
@@ -79,9 +79,7 @@ export function createGitDiffTool(): Tool {
       })
       .strict(),
     effects: ['read'],
-    trustOf: (input, context) =>
-      context.projects.find((candidate) => candidate.id === (input.project ?? context.defaultProjectId))
-        ?.trust ?? 'trusted',
+    trustOf: (input, context) => projectTrust(context, input.project),
     async execute(input, context) {
       const project = selectProject(context, input.project);
       if (input.head !== undefined && input.base === undefined)

@@ -90,5 +90,7 @@ describe('sql_query', () => {
     expect(
       tool.trustOf?.(tool.inputSchema.parse({ sql: 'SELECT 1', project: 'other' }), context([acme, other])),
     ).toBe('untrusted');
+    // The agent's only project is the one queried when none is named: its trust applies.
+    expect(tool.trustOf?.(tool.inputSchema.parse({ sql: 'SELECT 1' }), context([other]))).toBe('untrusted');
   });
 });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NovaError } from '../../domain/nova-error.ts';
 import type { QueryResult, ReadOnlyDatabase } from '../../ports/read-only-database.ts';
 import { defineTool, type Tool } from '../tool.ts';
-import { selectProject } from './select-project.ts';
+import { projectTrust, selectProject } from './select-project.ts';
 
 const readingKeywords = new Set(['select', 'with', 'values', 'explain', 'show', 'table']);
 
@@ -99,12 +99,7 @@ export function createSqlQueryTool(options: {
       })
       .strict(),
     effects: ['read'],
-    trustOf: (input, context) => {
-      const project = context.projects.find(
-        (candidate) => candidate.id === (input.project ?? context.defaultProjectId),
-      );
-      return project?.trust ?? 'trusted';
-    },
+    trustOf: (input, context) => projectTrust(context, input.project),
     async execute(input, context) {
       const project = selectProject(context, input.project);
       const database = options.databaseOf(project.id);

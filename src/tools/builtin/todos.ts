@@ -10,6 +10,7 @@ import {
   type TodoStatus,
   type TodoStore,
 } from '../../ports/todo-store.ts';
+import { formatLocal } from '../../reminders/parse-when.ts';
 import { defineTool, type Tool } from '../tool.ts';
 
 const isoDate = z
@@ -23,12 +24,7 @@ const isoDate = z
 
 /** Today's date (`YYYY-MM-DD`) in a time zone. */
 export function todayIn(now: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(new Date(now));
+  return formatLocal(now, timeZone).slice(0, 10);
 }
 
 function daysBetween(from: string, to: string): number {
