@@ -24,3 +24,11 @@ export interface Clarification {
 }
 
 export type RoutingResult = RoutingDecision | Clarification;
+
+/**
+ * A confidence for people, with two decimals, rounded down: 0.998 shows as 0.99, never as a
+ * certain-looking 1.00, and a confidence below a threshold never prints above it.
+ */
+export function formatConfidence(confidence: number): string {
+  return (Math.floor(confidence * 100 + 1e-9) / 100).toFixed(2);
+}

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAgentProfiles } from './load-agent-profiles.ts';
+import { loadOutOfScopeExamples } from './out-of-scope-examples.ts';
 import { createRouter } from './router.ts';
 import { evaluateRouting, parseRoutingJsonl } from './routing-evaluation.ts';
 
@@ -12,6 +13,9 @@ const read = (file: string) =>
 const main = read('default-roster.jsonl');
 const holdout = read('default-roster-holdout.jsonl');
 const blind = read('default-roster-blind.jsonl');
+/** Out-of-scope requests by a second author, used to choose `maxOutOfScope`; never trained on. */
+const outOfScopeDev = read('out-of-scope-dev.jsonl');
+const outOfScopeTraining = loadOutOfScopeExamples();
 
 function words(text: string): Set<string> {
   return new Set(text.toLowerCase().match(/[a-z0-9]+/g) ?? []);
@@ -54,6 +58,25 @@ describe('the routing eval sets', () => {
       }
     }
     expect(tooClose).toEqual([]);
+    const training = [
+      ...examples,
+      ...outOfScopeTraining.map((example) => ({
+        example,
+        words: words(example),
+        trigrams: trigrams(example),
+      })),
+    ];
+    const outOfScopeTooClose: string[] = [];
+    for (const row of outOfScopeDev) {
+      const rowWords = words(row.text);
+      const rowTrigrams = trigrams(row.text);
+      for (const example of training)
+        if (Math.max(jaccard(rowWords, example.words), jaccard(rowTrigrams, example.trigrams)) >= 0.6)
+          outOfScopeTooClose.push(`${row.text} ~ ${example.example}`);
+    }
+    expect(outOfScopeTooClose).toEqual([]);
+    expect(outOfScopeDev.length).toBeGreaterThanOrEqual(150);
+    expect(outOfScopeDev.every((row) => row.agent === null)).toBe(true);
     const mainTexts = new Set(main.map((row) => row.text.toLowerCase()));
     expect(holdout.filter((row) => mainTexts.has(row.text.toLowerCase()))).toEqual([]);
     expect(blind.filter((row) => mainTexts.has(row.text.toLowerCase()))).toEqual([]);

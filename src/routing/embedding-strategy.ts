@@ -1,4 +1,4 @@
-import type { RoutingCandidate } from '../domain/routing-decision.ts';
+import { formatConfidence, type RoutingCandidate } from '../domain/routing-decision.ts';
 import type { Embedder } from '../ports/embedder.ts';
 import type { AgentProfile } from './agent-profile.ts';
 import { fitTemperature, softmax } from './confidence-calibration.ts';
@@ -124,7 +124,7 @@ export function createEmbeddingStrategy(options: {
         return {
           kind: 'passed',
           reasons: [
-            `embedding (${options.embedder.id}) not sure either: ${top?.agent ?? 'no agent'} at confidence ${(top?.confidence ?? 0).toFixed(2)}, similarity ${topScore.toFixed(2)} (needs ${thresholds.confidence} and ${thresholds.minSimilarity})`,
+            `embedding (${options.embedder.id}) not sure either: ${top?.agent ?? 'no agent'} at confidence ${formatConfidence(top?.confidence ?? 0)}, similarity ${topScore.toFixed(2)} (needs ${thresholds.confidence} and ${thresholds.minSimilarity})`,
           ],
         };
       }
@@ -136,7 +136,7 @@ export function createEmbeddingStrategy(options: {
           confidence: top.confidence,
           alternatives: ranked.slice(1, 3),
           reasons: [
-            `embedding (${options.embedder.id}): nearest to ${top.agent}'s examples (similarity ${topScore.toFixed(2)}, confidence ${top.confidence.toFixed(2)})`,
+            `embedding (${options.embedder.id}): nearest to ${top.agent}'s examples (similarity ${topScore.toFixed(2)}, confidence ${formatConfidence(top.confidence)})`,
           ],
           strategy: 'embedding',
         },

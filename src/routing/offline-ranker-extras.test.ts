@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultFeatureOptions } from './text-features.ts';
 import { createFileRankerCache } from '../adapters/fs/file-ranker-cache.ts';
 import { OfflineRanker, type RankerCache } from './offline-ranker.ts';
 import { loadOutOfScopeExamples, parseOutOfScopeExamples } from './out-of-scope-examples.ts';
@@ -76,6 +77,17 @@ describe('OfflineRanker with word vectors and out-of-scope examples', () => {
     );
     new OfflineRanker(edited, { wordVectors, outOfScope, cache });
     expect(cache).toMatchObject({ gets: 3, hits: 1, sets: 2 });
+    // The key holds every setting with its default filled in: naming the defaults is the same
+    // ranker, and another value (or a changed default in a later Nova) is another key.
+    new OfflineRanker(testRoster, { wordVectors, outOfScope, cache, features: defaultFeatureOptions });
+    expect(cache).toMatchObject({ gets: 4, hits: 2, sets: 2 });
+    new OfflineRanker(testRoster, {
+      wordVectors,
+      outOfScope,
+      cache,
+      features: { ...defaultFeatureOptions, conceptWeight: defaultFeatureOptions.conceptWeight + 1 },
+    });
+    expect(cache).toMatchObject({ gets: 5, hits: 2, sets: 3 });
   });
 
   it('ignores cached bytes that are damaged or for another shape, and trains', () => {

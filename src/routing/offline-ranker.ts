@@ -35,8 +35,9 @@ export interface OfflineRankerOptions {
   readonly temperature?: number;
   /**
    * Regression: how strongly a request with little known evidence (few or common words) is
-   * damped towards an even spread, 0 (off) to 1. Without it a two-word request, normalised to
-   * unit length, looks as sure as a sentence.
+   * damped towards an even spread, 0 (off) to 1 (default 0.5, chosen by cross-validation and the
+   * eval's development half). Without it a two-word request, normalised to unit length, looks as
+   * sure as a sentence.
    */
   readonly evidenceDamping?: number;
   /**
@@ -83,7 +84,15 @@ export interface RankerCache {
  * Bump when training changes in a way the cache key cannot see (the algorithm, not its inputs),
  * so rankers trained by an older Nova are not restored.
  */
-const trainedFormatVersion = 1;
+const trainedFormatVersion = 2;
+
+const defaultCentroidWeight = 0.5;
+const defaultNeighbours = 2;
+const defaultEvidenceDamping = 0.5;
+const defaultCandidateLimit = 40;
+const defaultCalibrationFolds = 3;
+const defaultWordVectorWeight = 1;
+const defaultOutOfScopeWeight = 3;
 const trainedMagic = 'NOVARK1\n';
 
 /** A lookup of pretrained word vectors (lower-case, accent-folded words). */
@@ -158,8 +167,8 @@ export class OfflineRanker {
     this.agents = profiles.map((profile) => profile.name);
     this.#agentIndexNames = profiles.map((_, index) => String(index));
     this.method = options.method ?? 'softmax-regression';
-    this.#centroidWeight = options.centroidWeight ?? 0.5;
-    const folds = Math.max(2, options.calibrationFolds ?? 3);
+    this.#centroidWeight = options.centroidWeight ?? defaultCentroidWeight;
+    const folds = Math.max(2, options.calibrationFolds ?? defaultCalibrationFolds);
     const documents = trainingDocuments(profiles, folds);
     this.#space = new FeatureSpace(
       documents.map((document) => document.text),
@@ -168,9 +177,9 @@ export class OfflineRanker {
     const vectorized = documents.map((document) => this.#space.vectorize(document.text));
     const norms = vectorized.map((entry) => entry.norm).sort((a, b) => a - b);
     this.#referenceNorm = norms[Math.floor(norms.length / 2)] ?? 1;
-    this.#evidenceDamping = options.evidenceDamping ?? 1;
+    this.#evidenceDamping = options.evidenceDamping ?? defaultEvidenceDamping;
     this.#wordVectors = options.wordVectors;
-    this.#wordVectorWeight = options.wordVectorWeight ?? 1;
+    this.#wordVectorWeight = options.wordVectorWeight ?? defaultWordVectorWeight;
     this.#unseenIdf = this.#space.maxIdf;
     const outOfScope = (options.outOfScope ?? []).filter((text) => text.trim() !== '');
     this.#outOfScopeClass =
@@ -183,10 +192,10 @@ export class OfflineRanker {
       vectors,
       this.agents.length,
       this.#space.size,
-      options.neighbours ?? 2,
+      options.neighbours ?? defaultNeighbours,
     );
     const regressionOptions = options.regression ?? defaultSoftmaxRegressionOptions;
-    const candidateLimit = options.candidateLimit ?? 40;
+    const candidateLimit = options.candidateLimit ?? defaultCandidateLimit;
     const classes = this.agents.length + (this.#outOfScopeClass === undefined ? 0 : 1);
 
     const cacheKey =
@@ -229,7 +238,7 @@ export class OfflineRanker {
     const outOfScopeClass = this.#outOfScopeClass;
     if (outOfScopeClass !== undefined) {
       const perAgent = documents.length / Math.max(1, this.agents.length);
-      const weight = ((options.outOfScopeWeight ?? 3) * perAgent) / outOfScope.length;
+      const weight = ((options.outOfScopeWeight ?? defaultOutOfScopeWeight) * perAgent) / outOfScope.length;
       outOfScope.forEach((text, index) => {
         const vectorized = this.#space.vectorize(text);
         examples.push({
@@ -435,13 +444,21 @@ function trainedCacheKey(
   options: OfflineRankerOptions,
   wordVectorsId: string | undefined,
 ): string {
-  const {
-    cache: _cache,
-    wordVectors: _wordVectors,
-    outOfScope: _outOfScope,
-    onTrain: _onTrain,
-    ...settings
-  } = options;
+  // Every setting with its default filled in: a ranker trained under older defaults must not be
+  // restored after the defaults change.
+  const settings = {
+    method: options.method ?? 'softmax-regression',
+    features: options.features ?? defaultFeatureOptions,
+    regression: options.regression ?? defaultSoftmaxRegressionOptions,
+    centroidWeight: options.centroidWeight ?? defaultCentroidWeight,
+    neighbours: options.neighbours ?? defaultNeighbours,
+    temperature: options.temperature ?? null,
+    evidenceDamping: options.evidenceDamping ?? defaultEvidenceDamping,
+    candidateLimit: options.candidateLimit ?? defaultCandidateLimit,
+    calibrationFolds: options.calibrationFolds ?? defaultCalibrationFolds,
+    wordVectorWeight: options.wordVectorWeight ?? defaultWordVectorWeight,
+    outOfScopeWeight: options.outOfScopeWeight ?? defaultOutOfScopeWeight,
+  };
   return createHash('sha256')
     .update(
       JSON.stringify({

@@ -28,7 +28,7 @@ const tieBreak: RoutingStrategy = {
 
 describe('router chain', () => {
   it('lets a later (async) strategy decide where the ranker asked, keeping the ranker reason', async () => {
-    const router = createRouter({ agents: testRoster, threshold: 0.999, extraStrategies: [tieBreak] });
+    const router = createRouter({ agents: testRoster, threshold: 1, extraStrategies: [tieBreak] });
     const result = await router.routeAsync({ text: 'write about the tests' });
     expect(result).toMatchObject({ kind: 'decision', strategy: 'model' });
     if (result.kind !== 'decision') return;
@@ -37,7 +37,7 @@ describe('router chain', () => {
   });
 
   it('refuses to run an async strategy synchronously, naming it', () => {
-    const router = createRouter({ agents: testRoster, threshold: 0.999, extraStrategies: [tieBreak] });
+    const router = createRouter({ agents: testRoster, threshold: 1, extraStrategies: [tieBreak] });
     let caught: unknown;
     try {
       router.route({ text: 'write about the tests' });
@@ -51,7 +51,7 @@ describe('router chain', () => {
   });
 
   it('asks the last proposed question when every strategy passes, with all their reasons', () => {
-    const router = createRouter({ agents: testRoster, threshold: 0.999 });
+    const router = createRouter({ agents: testRoster, threshold: 1 });
     const result = router.route({ text: '@nobody write about the tests' });
     expect(result).toMatchObject({
       kind: 'clarification',

@@ -13,7 +13,7 @@ export interface SoftmaxRegressionOptions {
 export const defaultSoftmaxRegressionOptions: SoftmaxRegressionOptions = {
   epochs: 25,
   learningRate: 0.5,
-  l2: 1e-4,
+  l2: 3e-5,
   seed: 1,
 };
 

@@ -38,7 +38,7 @@ export const defaultFeatureOptions: FeatureOptions = {
   bigramWeight: 0.7,
   characterGramSize: 4,
   characterWeight: 0,
-  conceptWeight: 2,
+  conceptWeight: 1,
   leadWeight: 1,
 };
 

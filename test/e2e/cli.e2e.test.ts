@@ -257,6 +257,15 @@ describe('routing from the CLI, end to end', () => {
     };
     expect(report.answerable.total).toBeGreaterThanOrEqual(400);
     expect(report.answerable.accuracy).toBeGreaterThan(0.7);
+    // A set of out-of-scope requests only: accuracy is not 0%, there is nothing to measure.
+    const onlyOutOfScope = await cli([
+      'eval',
+      'routing',
+      '--file',
+      path.join(repoRoot, 'eval/routing/out-of-scope-dev.jsonl'),
+    ]);
+    expect(onlyOutOfScope.stdout).toContain('accuracy          n/a (no answerable requests)');
+    expect(onlyOutOfScope.stdout).toMatch(/abstained +\d+\.\d% of out-of-scope · n\/a of answerable/);
 
     const otherRoster = path.join(workspace.dir, 'roster');
     fs.mkdirSync(otherRoster);

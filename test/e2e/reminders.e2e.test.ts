@@ -23,6 +23,12 @@ describe('reminders (e2e)', () => {
     let stderr = '';
     server.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     await waitFor(() => stderr.includes('Nova API listening'), 20_000, 'the server to start');
+    // The missed reminders fire just after the server is up.
+    await waitFor(
+      () => stderr.includes('that came due while Nova was stopped'),
+      20_000,
+      'the missed reminder to fire',
+    );
     expect(stderr).toContain('fired 1 reminder(s) that came due while Nova was stopped');
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('close', resolve));

@@ -1,6 +1,7 @@
 import type { Run } from '../../domain/run.ts';
 import type { Step } from '../../domain/step.ts';
 import { totalTokens } from '../../domain/usage.ts';
+import { formatConfidence } from '../../domain/routing-decision.ts';
 
 /** Left-aligned columns; the last column is not padded. */
 export function table(rows: readonly (readonly string[])[]): string {
@@ -86,7 +87,7 @@ export function formatRunDetail(
       : []),
     ...(run.task.routing
       ? [
-          `routed   ${run.task.routing.strategy}, confidence ${run.task.routing.confidence.toFixed(2)}: ${run.task.routing.reasons.join('; ')}`,
+          `routed   ${run.task.routing.strategy}, confidence ${formatConfidence(run.task.routing.confidence)}: ${run.task.routing.reasons.join('; ')}`,
         ]
       : []),
     ...(run.task.handoff

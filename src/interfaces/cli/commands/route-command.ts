@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { createFileRankerCache, defaultCacheDir } from '../../../adapters/fs/file-ranker-cache.ts';
 import { loadAgentProfiles } from '../../../routing/load-agent-profiles.ts';
 import { NovaError } from '../../../domain/nova-error.ts';
-import type { RoutingResult } from '../../../domain/routing-decision.ts';
+import { formatConfidence, type RoutingResult } from '../../../domain/routing-decision.ts';
 import { createRouter, type Router } from '../../../routing/router.ts';
 import { evaluateRouting, parseRoutingJsonl } from '../../../routing/routing-evaluation.ts';
 import type { CommandContext } from '../main.ts';
@@ -62,15 +62,16 @@ export function formatRouting(result: RoutingResult): string {
     return [
       `? ${result.question}`,
       ...result.candidates.map(
-        (candidate, index) => `  ${index + 1}. ${candidate.agent} (${candidate.confidence.toFixed(2)})`,
+        (candidate, index) =>
+          `  ${index + 1}. ${candidate.agent} (${formatConfidence(candidate.confidence)})`,
       ),
       `  why: ${result.reasons.join('; ')}`,
     ].join('\n');
   }
   const alternatives = result.alternatives
-    .map((candidate) => `${candidate.agent} ${candidate.confidence.toFixed(2)}`)
+    .map((candidate) => `${candidate.agent} ${formatConfidence(candidate.confidence)}`)
     .join(', ');
-  return `${result.agent} (confidence ${result.confidence.toFixed(2)}; ${result.reasons.join('; ')})${alternatives ? `\n  alternatives: ${alternatives}` : ''}`;
+  return `${result.agent} (confidence ${formatConfidence(result.confidence)}; ${result.reasons.join('; ')})${alternatives ? `\n  alternatives: ${alternatives}` : ''}`;
 }
 
 export function routeCommand(context: CommandContext): Command {
@@ -129,12 +130,18 @@ export function evalCommand(context: CommandContext): Command {
         return;
       }
       const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+      // A rate over no requests is not 0%: say there was nothing to measure.
+      const rate = (value: number, total: number): string => (total === 0 ? 'n/a' : percent(value));
+      const { answerable, outOfScope } = report;
+      const decided = answerable.total - Math.round(answerable.abstainedRate * answerable.total);
       context.io.writeOut(
         [
-          `requests          ${labeled.length} (${report.answerable.total} answerable, ${report.outOfScope.total} out of scope)`,
-          `accuracy          ${percent(report.answerable.accuracy)} of answerable (${report.answerable.correct}/${report.answerable.total}); ${percent(report.decidedAccuracy)} of those it decided`,
-          `abstained         ${percent(report.outOfScope.abstainedRate)} of out-of-scope · ${percent(report.answerable.abstainedRate)} of answerable`,
-          `abstention        precision ${percent(report.abstentionPrecision)} · recall ${percent(report.abstentionRecall)}`,
+          `requests          ${labeled.length} (${answerable.total} answerable, ${outOfScope.total} out of scope)`,
+          answerable.total === 0
+            ? 'accuracy          n/a (no answerable requests)'
+            : `accuracy          ${percent(answerable.accuracy)} of answerable (${answerable.correct}/${answerable.total}); ${rate(report.decidedAccuracy, decided)} of those it decided`,
+          `abstained         ${rate(outOfScope.abstainedRate, outOfScope.total)} of out-of-scope · ${rate(answerable.abstainedRate, answerable.total)} of answerable`,
+          `abstention        precision ${rate(report.abstentionPrecision, answerable.total - decided + Math.round(outOfScope.abstainedRate * outOfScope.total))} · recall ${rate(report.abstentionRecall, outOfScope.total)}`,
           `latency           p50 ${report.latency.p50Ms.toFixed(3)} ms · p99 ${report.latency.p99Ms.toFixed(3)} ms`,
           'most confused (expected → got)',
           ...report.confusion
