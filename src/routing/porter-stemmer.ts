@@ -4,6 +4,20 @@
  * "analyse" → "analyze") because the owner writes both, and a final y or i is dropped.
  */
 export function stem(word: string): string {
+  const known = stemmed.get(word);
+  if (known !== undefined) return known;
+  const result = porterStem(word);
+  // Bounded: a long-running server sees endless new words (ids, typos); start over when full.
+  if (stemmed.size >= maxRemembered) stemmed.clear();
+  stemmed.set(word, result);
+  return result;
+}
+
+/** Words stemmed before: routing stems the same few thousand words over and over. */
+const stemmed = new Map<string, string>();
+const maxRemembered = 50_000;
+
+function porterStem(word: string): string {
   let w = word
     .replace(/(?<=[a-z]{2})is(e|ed|es|ing|ation|ations|er|ers)$/, 'iz$1')
     .replace(/(?<=[a-z]{2})ys(e|ed|es|ing)$/, 'yz$1');

@@ -122,12 +122,16 @@ export class SoftmaxRegression {
     const into = output ?? new Float64Array(this.classes);
     into.set(this.#bias);
     const classes = this.classes;
-    for (let position = 0; position < vector.indices.length; position++) {
-      const row = (vector.indices[position] ?? 0) * classes;
-      const value = (vector.values[position] ?? 0) * this.#scale;
-      for (let label = 0; label < classes; label++) {
-        into[label] = (into[label] ?? 0) + value * (this.#weights[row + label] ?? 0);
-      }
+    const weights = this.#weights;
+    const { indices, values } = vector;
+    const scale = this.#scale;
+    // The hot loop of every routing decision: plain indexed reads (the arrays are in bounds by
+    // construction), no per-element fallbacks.
+    for (let position = 0; position < indices.length; position++) {
+      const row = (indices[position] as number) * classes;
+      const value = (values[position] as number) * scale;
+      for (let label = 0; label < classes; label++)
+        into[label] = (into[label] as number) + value * (weights[row + label] as number);
     }
     return into;
   }
