@@ -241,6 +241,7 @@ export function compareRankerMethods(): Array<Record<string, string | number>> {
     test: main.filter((_, index) => index % 2 === 1),
     holdout: readLabeled('default-roster-holdout.jsonl').filter((row) => row.agent !== null),
     blind: readLabeledIfPresent('default-roster-blind.jsonl').filter((row) => row.agent !== null),
+    borders: readLabeled('default-roster-borders.jsonl'),
   };
   const topOne = (ranker: OfflineRanker, rows: readonly LabeledRequest[]): number =>
     rows.filter((row) => ranker.rank(row.text, 1).candidates[0]?.agent === row.agent).length / rows.length;
@@ -270,6 +271,7 @@ export function compareRankerMethods(): Array<Record<string, string | number>> {
       test: topOne(trained.value, sets.test),
       holdout: topOne(trained.value, sets.holdout),
       ...(sets.blind.length > 0 ? { blind: topOne(trained.value, sets.blind) } : {}),
+      borders: topOne(trained.value, sets.borders),
       trainMs: trained.ms,
     };
   });
@@ -292,6 +294,8 @@ export function routerQuality(): Record<string, ReturnType<typeof evaluateRoutin
     whole: evaluateRouting(router, main),
     holdout: evaluateRouting(router, readLabeled('default-roster-holdout.jsonl')),
     ...(blind.length > 0 ? { blind: evaluateRouting(router, blind) } : {}),
+    borders: evaluateRouting(router, readLabeled('default-roster-borders.jsonl')),
+    oosDev: evaluateRouting(router, readLabeled('out-of-scope-dev.jsonl')),
   };
 }
 
