@@ -21,11 +21,25 @@ export class FeatureSpace {
   readonly #vocabulary = new Map<string, number>();
   readonly #idf: Float64Array;
 
-  constructor(documents: readonly string[], options: FeatureOptions) {
+  /**
+   * Fits the space on the documents and returns their vectors too, extracting each document's
+   * features once (restoring a cached ranker is mostly this).
+   */
+  static fit(
+    documents: readonly string[],
+    options: FeatureOptions,
+  ): { space: FeatureSpace; vectors: Vectorized[] } {
+    const features = documents.map((document) => extractFeatures(document, options));
+    const space = new FeatureSpace(features, options);
+    return { space, vectors: features.map((entry) => space.#vectorizeFeatures(entry)) };
+  }
+
+  constructor(documents: readonly string[] | ReadonlyArray<Map<string, number>>, options: FeatureOptions) {
     this.options = options;
     const documentFrequency: number[] = [];
     for (const document of documents) {
-      for (const name of extractFeatures(document, options).keys()) {
+      const features = typeof document === 'string' ? extractFeatures(document, options) : document;
+      for (const name of features.keys()) {
         let index = this.#vocabulary.get(name);
         if (index === undefined) {
           index = this.#vocabulary.size;
@@ -63,7 +77,10 @@ export class FeatureSpace {
   }
 
   vectorize(text: string): Vectorized {
-    const features = extractFeatures(text, this.options);
+    return this.#vectorizeFeatures(extractFeatures(text, this.options));
+  }
+
+  #vectorizeFeatures(features: ReadonlyMap<string, number>): Vectorized {
     const indices: number[] = [];
     const values: number[] = [];
     let knownWords = 0;

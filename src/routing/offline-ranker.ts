@@ -170,11 +170,12 @@ export class OfflineRanker {
     this.#centroidWeight = options.centroidWeight ?? defaultCentroidWeight;
     const folds = Math.max(2, options.calibrationFolds ?? defaultCalibrationFolds);
     const documents = trainingDocuments(profiles, folds);
-    this.#space = new FeatureSpace(
+    const fitted = FeatureSpace.fit(
       documents.map((document) => document.text),
       options.features ?? defaultFeatureOptions,
     );
-    const vectorized = documents.map((document) => this.#space.vectorize(document.text));
+    this.#space = fitted.space;
+    const vectorized = fitted.vectors;
     const norms = vectorized.map((entry) => entry.norm).sort((a, b) => a - b);
     this.#referenceNorm = norms[Math.floor(norms.length / 2)] ?? 1;
     this.#evidenceDamping = options.evidenceDamping ?? defaultEvidenceDamping;
