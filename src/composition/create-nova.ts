@@ -60,6 +60,7 @@ import { createRedactor } from '../policy/redact.ts';
 import { createPriceLookup } from '../runtime/model-prices.ts';
 import { StoreTracer } from '../runtime/store-tracer.ts';
 import { createBuiltinTools } from '../tools/builtin/create-builtin-tools.ts';
+import { createTodoList, type TodoList } from '../tools/builtin/todos.ts';
 import { ToolRegistry, toModelToolSpec } from '../tools/tool-registry.ts';
 
 /** Tools this build provides; agent files naming other catalog tools get a warning. */
@@ -109,6 +110,8 @@ export interface Nova {
   readonly memory: MemoryService;
   /** E-mail drafts agents saved for the owner (`nova drafts`). */
   readonly drafts: DraftStore;
+  /** The owner's to-do list as data (the HTTP API); the task-tracker's tools keep the same list. */
+  readonly todos: TodoList;
   /** Problems that turned an optional part off (e.g. tracing export without its credential). */
   readonly warnings: readonly string[];
   /**
@@ -239,6 +242,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
     ])
       tools.register(tool);
     const todoStore = new SqliteTodoStore(database);
+    const todos = createTodoList({ store: todoStore, ids, clock, timeZone: config.timeZone });
     for (const tool of createBuiltinTools({
       notes,
       ids,
@@ -414,6 +418,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       memory,
       warnings: tracing.warning ? [`tracing: ${tracing.warning}`] : [],
       drafts,
+      todos,
       async todo(name, input) {
         const tool = tools.get(name);
         if (!tool) throw new NovaError('INTERNAL', `the ${name} tool is not registered`);

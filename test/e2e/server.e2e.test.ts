@@ -75,6 +75,47 @@ describe('nova start, end to end', () => {
     expect((await fetch(`${baseUrl}/v1/agents`)).status).toBe(401);
   });
 
+  it('keeps the to-do list over HTTP, the same list as nova todo, and lists drafts read-only', async () => {
+    const added = await request('/v1/todos', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'Send Acme the invoice', due: '2020-01-31', priority: 'high' }),
+    });
+    expect(added.status).toBe(201);
+    const { todo } = (await added.json()) as { todo: { id: string; status: string; createdBy: string } };
+    expect(todo).toMatchObject({ status: 'open', createdBy: 'owner (http)' });
+    const overdue = (await (await request('/v1/todos?show=overdue')).json()) as {
+      today: string;
+      todos: Array<{ id: string }>;
+    };
+    expect(overdue.today).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(overdue.todos.map((item) => item.id)).toEqual([todo.id]);
+    const done = await request(`/v1/todos/${todo.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: 'done' }),
+    });
+    expect(((await done.json()) as { todo: { status: string } }).todo.status).toBe('done');
+    expect(((await (await request('/v1/todos')).json()) as { todos: unknown[] }).todos).toEqual([]);
+    // Bad input says what was wrong and what would be right.
+    const badShow = await request('/v1/todos?show=later');
+    expect(badShow.status).toBe(400);
+    expect(await badShow.text()).toContain(
+      'show must be one of open, overdue, blocked, done, cancelled, all',
+    );
+    const badDate = await request('/v1/todos', {
+      method: 'POST',
+      body: JSON.stringify({ title: 'File the VAT return', due: '31.01.2020' }),
+    });
+    expect(badDate.status).toBe(400);
+    expect(await badDate.text()).toContain('must be a calendar date like 2026-11-26');
+    const missing = await request('/v1/todos/todo_nope', { method: 'PATCH', body: '{"status":"done"}' });
+    expect(missing.status).toBe(404);
+
+    expect(await (await request('/v1/drafts')).json()).toEqual({ drafts: [] });
+    const noDraft = await request('/v1/drafts/draft_nope/eml');
+    expect(noDraft.status).toBe(404);
+    expect(await noDraft.text()).toContain('no draft draft_nope; GET /v1/drafts lists them');
+  });
+
   it('picks up a new agent file without a restart', async () => {
     const source = fs.readFileSync(path.join(repoRoot, 'agents/translator.md'), 'utf8');
     fs.writeFileSync(

@@ -51,7 +51,9 @@ describe('nova todo, end to end', () => {
     expect(bad.stderr).toContain('due: must be a calendar date like 2026-11-26');
     const missing = await cli(['todo', 'done', 'todo_nope']);
     expect(missing.code).not.toBe(0);
-    expect(missing.stderr).toContain('no to-do todo_nope; task_list shows the ids');
+    expect(missing.stderr).toContain(
+      'no to-do todo_nope; the to-do list (task_list, nova todo) shows the ids',
+    );
     // The task-tracker agent is offered the same tools.
     expect((await cli(['agents', 'show', 'task-tracker'])).stdout).toContain(
       'offered     notes_search (read), task_create (write), task_update (write), task_list (read)',

@@ -1,4 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openSqliteDatabase } from '../../adapters/sqlite/sqlite-database.ts';
+import { SqliteDraftStore } from '../../adapters/sqlite/sqlite-draft-store.ts';
 import { createTestApp } from '../../../test/support/test-app.ts';
 import { createHttpApp } from './create-http-app.ts';
 
@@ -252,5 +257,43 @@ describe('HTTP API', () => {
       headers: { authorization: `Bearer ${token}`, origin: 'http://localhost:5173' },
     });
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('HTTP API: e-mail drafts', () => {
+  it('lists drafts, shows one and serves it as an .eml file; nothing can be sent or changed', async () => {
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'nova-http-drafts-'));
+    try {
+      const drafts = new SqliteDraftStore(openSqliteDatabase(path.join(directory, 'nova.db')));
+      await drafts.create({
+        id: 'draft_1',
+        to: ['anna@acme.example'],
+        cc: [],
+        subject: 'Invoice 2024-118',
+        body: 'Hello Anna,\n\nfriendly reminder.',
+        createdAt: '2026-12-02T10:00:00.000Z',
+        createdBy: 'email-drafter',
+      });
+      const { app } = await createTestApp();
+      const http = createHttpApp({ app, token, maxBodyBytes: 10_000, drafts });
+      const listed = (await (await http.request('/v1/drafts', { headers: auth })).json()) as {
+        drafts: Array<{ id: string }>;
+      };
+      expect(listed.drafts.map((draft) => draft.id)).toEqual(['draft_1']);
+      const eml = await http.request('/v1/drafts/draft_1/eml', { headers: auth });
+      expect(eml.headers.get('content-type')).toBe('message/rfc822');
+      expect(eml.headers.get('content-disposition')).toBe('attachment; filename="draft_1.eml"');
+      const text = await eml.text();
+      expect(text).toContain('To: anna@acme.example');
+      expect(text).toContain('Subject: Invoice 2024-118');
+      const badLimit = await http.request('/v1/drafts?limit=0', { headers: auth });
+      expect(badLimit.status).toBe(400);
+      for (const method of ['POST', 'DELETE', 'PATCH'])
+        expect((await http.request('/v1/drafts/draft_1', { method, headers: json, body: '{}' })).status).toBe(
+          404,
+        );
+    } finally {
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

@@ -14,6 +14,9 @@ import { httpStatuses } from './http-status.ts';
 import type { PipelineService } from '../../app/pipeline-service.ts';
 import { addPipelineRoutes } from './pipeline-routes.ts';
 import { addReminderRoutes } from './reminder-routes.ts';
+import { addDraftRoutes, addTodoRoutes } from './todo-draft-routes.ts';
+import type { TodoList } from '../../tools/builtin/todos.ts';
+import type { DraftStore } from '../../ports/draft-store.ts';
 import type { ReminderService } from '../../app/reminder-service.ts';
 import { readJson, zodProblems } from './http-helpers.ts';
 
@@ -28,6 +31,10 @@ export interface HttpAppOptions {
   readonly pipelines?: PipelineService;
   /** Reminders and the inbox; their routes are left out without it. */
   readonly reminders?: ReminderService;
+  /** The to-do list; its routes are left out without it. */
+  readonly todos?: TodoList;
+  /** E-mail drafts (read-only); their routes are left out without it. */
+  readonly drafts?: DraftStore;
   /** Browser origins allowed to call the API (CORS); none by default. */
   readonly corsOrigins?: readonly string[];
   /** Where unexpected errors are logged (their details never go to the client). */
@@ -112,7 +119,7 @@ export function createHttpApp(options: HttpAppOptions): Hono {
       if (!allowed) return context.body(null, 403);
       return context.body(null, 204, {
         'Access-Control-Allow-Origin': origin,
-        'Access-Control-Allow-Methods': 'GET, POST, DELETE, OPTIONS',
+        'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
         'Access-Control-Allow-Headers': 'Authorization, Content-Type',
         'Access-Control-Max-Age': '600',
         Vary: 'Origin',
@@ -171,6 +178,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
 
   if (options.pipelines) addPipelineRoutes(http, options.pipelines);
   if (options.reminders) addReminderRoutes(http, options.reminders);
+  if (options.todos) addTodoRoutes(http, options.todos);
+  if (options.drafts) addDraftRoutes(http, options.drafts);
 
   http.get('/v1/agents', (context) =>
     context.json({

@@ -33,6 +33,8 @@ export async function startHttpServer(
     corsOrigins: nova.config.server.corsOrigins,
     log: (line) => process.stderr.write(line),
     reminders: nova.reminders,
+    todos: nova.todos,
+    drafts: nova.drafts,
   });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const instance = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(instance));

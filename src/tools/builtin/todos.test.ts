@@ -90,7 +90,7 @@ describe('to-do tools', () => {
     });
     expect((await store.get('todo_1'))?.due).toBeUndefined();
     await expect(update.execute({ id: 'todo_9', status: 'done' }, context())).rejects.toThrow(
-      'no to-do todo_9; task_list shows the ids',
+      'no to-do todo_9; the to-do list (task_list, nova todo) shows the ids',
     );
     expect(() => update.inputSchema.parse({ id: 'todo_1', due: '26/11/2026' })).toThrow(
       /must be a calendar date like 2026-11-26/,

@@ -67,39 +67,66 @@ export function nextUp(items: readonly TodoItem[]): TodoItem[] {
     );
 }
 
-/** The to-do list: `task_create`, `task_update`, `task_list` (the task-tracker agent's tools). */
-export function createTodoTools(options: {
+/** Which items a listing shows. */
+export const todoSelections = ['open', 'overdue', 'blocked', 'done', 'cancelled', 'all'] as const;
+export type TodoSelection = (typeof todoSelections)[number];
+
+/** What adding a to-do takes (the `task_create` tool's input, and `POST /v1/todos`). */
+export const todoCreateInput = z
+  .object({
+    title: z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500),
+    project: z.string().trim().min(1).max(100).optional(),
+    priority: z.enum(todoPriorities).default('normal'),
+    due: isoDate.optional(),
+    blocker: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+/** What changing a to-do takes, besides its id (`task_update`, `PATCH /v1/todos/:id`). */
+export const todoChangeInput = z
+  .object({
+    title: z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500).optional(),
+    project: z.string().trim().min(1).max(100).optional(),
+    priority: z.enum(todoPriorities).optional(),
+    due: isoDate.nullable().optional(),
+    status: z.enum(todoStatuses).optional(),
+    blocker: z.string().trim().min(1).max(500).nullable().optional(),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .strict();
+
+/**
+ * The owner's to-do list as structured data: what the task-tracker's tools, `nova todo` and the
+ * HTTP API all use.
+ */
+export interface TodoList {
+  /** Today's date in the configured time zone (what "overdue" is measured against). */
+  today(): string;
+  /** Adds an item; a repeated call with the same idempotency key returns the item added first. */
+  add(input: z.output<typeof todoCreateInput>, author: string, idempotencyKey?: string): Promise<TodoItem>;
+  /** Changes the given fields; NOT_FOUND for an unknown id. A blocker makes it blocked unless a status is given. */
+  change(id: string, input: z.output<typeof todoChangeInput>): Promise<TodoItem>;
+  /** The selected items: `open` in the order to work on them (overdue first), others oldest first. */
+  select(show: TodoSelection, project?: string): Promise<TodoItem[]>;
+}
+
+export function createTodoList(options: {
   readonly store: TodoStore;
   readonly ids: IdGenerator;
   readonly clock: Clock;
   readonly timeZone: string;
-}): Tool[] {
+}): TodoList {
   const { store, ids, clock, timeZone } = options;
   const now = () => new Date(clock.now()).toISOString();
   const today = () => todayIn(clock.now(), timeZone);
-
-  const create = defineTool({
-    name: 'task_create',
-    description:
-      "Add an item to the owner's to-do list. Title starts with a verb; priority is normal unless stated; give `due` (YYYY-MM-DD) only when stated or clearly implied; `blocker` says what or whom it waits on.",
-    inputSchema: z
-      .object({
-        title: z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500),
-        project: z.string().trim().min(1).max(100).optional(),
-        priority: z.enum(todoPriorities).default('normal'),
-        due: isoDate.optional(),
-        blocker: z.string().trim().min(1).max(500).optional(),
-      })
-      .strict(),
-    effects: ['write'],
-    idempotent: true,
-    async execute(input, context) {
-      // A repeated call (same idempotency key, e.g. a resumed run) adds the item once.
-      const id = context.idempotencyKey
-        ? `todo_${createHash('sha256').update(context.idempotencyKey).digest('hex').slice(0, 20)}`
+  return {
+    today,
+    async add(input, author, idempotencyKey) {
+      const id = idempotencyKey
+        ? `todo_${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 20)}`
         : ids.next('todo');
       const existing = await store.get(id);
-      if (existing) return `Added ${formatTodo(existing, today())}`;
+      if (existing) return existing;
       const at = now();
       const item: TodoItem = {
         id,
@@ -111,38 +138,20 @@ export function createTodoTools(options: {
         ...(input.blocker === undefined ? {} : { blocker: input.blocker }),
         createdAt: at,
         updatedAt: at,
-        createdBy: context.agent,
+        createdBy: author,
       };
       await store.create(item);
-      return `Added ${formatTodo(item, today())}`;
+      return item;
     },
-  });
-
-  const update = defineTool({
-    name: 'task_update',
-    description:
-      'Change a to-do by id (from task_list): only the fields given. Status done or cancelled closes it (never deleted; give a reason for cancelled). `due` or `blocker` null clears it; a blocker sets the status to blocked unless a status is given.',
-    inputSchema: z
-      .object({
-        id: z.string().min(1),
-        title: z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500).optional(),
-        project: z.string().trim().min(1).max(100).optional(),
-        priority: z.enum(todoPriorities).optional(),
-        due: isoDate.nullable().optional(),
-        status: z.enum(todoStatuses).optional(),
-        blocker: z.string().trim().min(1).max(500).nullable().optional(),
-        reason: z.string().trim().min(1).max(500).optional(),
-      })
-      .strict(),
-    effects: ['write'],
-    // Setting the same fields twice leaves the same item.
-    idempotent: true,
-    async execute(input) {
-      if (!(await store.get(input.id)))
-        throw new NovaError('NOT_FOUND', `no to-do ${input.id}; task_list shows the ids`);
+    async change(id, input) {
+      if (!(await store.get(id)))
+        throw new NovaError(
+          'NOT_FOUND',
+          `no to-do ${id}; the to-do list (task_list, nova todo) shows the ids`,
+        );
       const status = input.status ?? (typeof input.blocker === 'string' ? ('blocked' as const) : undefined);
-      const updated = await store.update(
-        input.id,
+      return store.update(
+        id,
         {
           ...(input.title === undefined ? {} : { title: input.title }),
           ...(input.project === undefined ? {} : { projectId: input.project }),
@@ -154,7 +163,53 @@ export function createTodoTools(options: {
         },
         now(),
       );
-      return `Updated ${formatTodo(updated, today())}`;
+    },
+    async select(show, project) {
+      const date = today();
+      const items = await store.list(project === undefined ? {} : { projectId: project });
+      if (show === 'all') return items;
+      if (show === 'open') return nextUp(items);
+      if (show === 'overdue')
+        return nextUp(items).filter((item) => item.due !== undefined && item.due < date);
+      return items.filter((item) => item.status === show);
+    },
+  };
+}
+
+/** The to-do list: `task_create`, `task_update`, `task_list` (the task-tracker agent's tools). */
+export function createTodoTools(options: {
+  readonly store: TodoStore;
+  readonly ids: IdGenerator;
+  readonly clock: Clock;
+  readonly timeZone: string;
+}): Tool[] {
+  const todos = createTodoList(options);
+
+  const create = defineTool({
+    name: 'task_create',
+    description:
+      "Add an item to the owner's to-do list. Title starts with a verb; priority is normal unless stated; give `due` (YYYY-MM-DD) only when stated or clearly implied; `blocker` says what or whom it waits on.",
+    inputSchema: todoCreateInput,
+    effects: ['write'],
+    idempotent: true,
+    async execute(input, context) {
+      // A repeated call (same idempotency key, e.g. a resumed run) adds the item once.
+      const item = await todos.add(input, context.agent, context.idempotencyKey);
+      return `Added ${formatTodo(item, todos.today())}`;
+    },
+  });
+
+  const update = defineTool({
+    name: 'task_update',
+    description:
+      'Change a to-do by id (from task_list): only the fields given. Status done or cancelled closes it (never deleted; give a reason for cancelled). `due` or `blocker` null clears it; a blocker sets the status to blocked unless a status is given.',
+    inputSchema: todoChangeInput.extend({ id: z.string().min(1) }).strict(),
+    effects: ['write'],
+    // Setting the same fields twice leaves the same item.
+    idempotent: true,
+    async execute({ id, ...changes }) {
+      const updated = await todos.change(id, changes);
+      return `Updated ${formatTodo(updated, todos.today())}`;
     },
   });
 
@@ -164,23 +219,15 @@ export function createTodoTools(options: {
       'List the to-do list. `show`: open (default: open, in progress and blocked, in the order to work on them, overdue first), overdue, blocked, done, cancelled or all. Optionally one project.',
     inputSchema: z
       .object({
-        show: z.enum(['open', 'overdue', 'blocked', 'done', 'cancelled', 'all']).default('open'),
+        show: z.enum(todoSelections).default('open'),
         project: z.string().trim().min(1).optional(),
       })
       .strict(),
     effects: ['read'],
     async execute(input) {
-      const date = today();
+      const date = todos.today();
       const show = input.show ?? 'open';
-      const items = await store.list(input.project === undefined ? {} : { projectId: input.project });
-      const shown =
-        show === 'all'
-          ? items
-          : show === 'open'
-            ? nextUp(items)
-            : show === 'overdue'
-              ? nextUp(items).filter((item) => item.due !== undefined && item.due < date)
-              : items.filter((item) => item.status === show);
+      const shown = await todos.select(show, input.project);
       if (shown.length === 0)
         return `No ${show === 'all' ? '' : `${show} `}to-dos${input.project ? ` in ${input.project}` : ''} (today is ${date}).`;
       return [
