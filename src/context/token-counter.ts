@@ -1,5 +1,19 @@
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { createRequire } from 'node:module';
+
+// The encodings are large (loading both costs ~0.4 s): load one when a text is first counted, not
+// when Nova starts, so commands that never pack context (`nova --help`, `nova route`) do not pay.
+const require = createRequire(import.meta.url);
+type CountTokens = (text: string) => number;
+let o200kCount: CountTokens | undefined;
+let cl100kCount: CountTokens | undefined;
+function countO200k(text: string): number {
+  o200kCount ??= (require('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens;
+  return o200kCount(text);
+}
+function countCl100k(text: string): number {
+  cl100kCount ??= (require('gpt-tokenizer/encoding/cl100k_base') as { countTokens: CountTokens }).countTokens;
+  return cl100kCount(text);
+}
 
 export interface TokenCounter {
   readonly encoding: 'o200k_base' | 'cl100k_base';

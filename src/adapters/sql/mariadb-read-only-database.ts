@@ -1,4 +1,4 @@
-import mariadb, { type Pool } from 'mariadb';
+import type { Pool } from 'mariadb';
 import type { QueryResult, ReadOnlyDatabase } from '../../ports/read-only-database.ts';
 
 /**
@@ -9,28 +9,37 @@ import type { QueryResult, ReadOnlyDatabase } from '../../ports/read-only-databa
  * most the limit plus one row. Give Nova a SELECT-only account as well.
  */
 export class MariaDbReadOnlyDatabase implements ReadOnlyDatabase {
-  readonly #pool: Pool;
+  readonly #url: URL;
+  /** The connector is loaded with the first query: most Nova commands never open a database. */
+  #pool: Promise<Pool> | undefined;
 
   constructor(url: string) {
-    const parsed = new URL(url);
-    this.#pool = mariadb.createPool({
-      host: parsed.hostname,
-      port: parsed.port ? Number(parsed.port) : 3306,
-      user: decodeURIComponent(parsed.username),
-      password: decodeURIComponent(parsed.password),
-      database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
-      connectionLimit: 2,
-      rowsAsArray: true,
-      bigIntAsNumber: false,
-      dateStrings: true,
-    });
+    this.#url = new URL(url);
+  }
+
+  #connect(): Promise<Pool> {
+    const parsed = this.#url;
+    this.#pool ??= import('mariadb').then(({ default: mariadb }) =>
+      mariadb.createPool({
+        host: parsed.hostname,
+        port: parsed.port ? Number(parsed.port) : 3306,
+        user: decodeURIComponent(parsed.username),
+        password: decodeURIComponent(parsed.password),
+        database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+        connectionLimit: 2,
+        rowsAsArray: true,
+        bigIntAsNumber: false,
+        dateStrings: true,
+      }),
+    );
+    return this.#pool;
   }
 
   async query(
     sql: string,
     options: { maxRows: number; timeoutMs: number; signal?: AbortSignal },
   ): Promise<QueryResult> {
-    const connection = await this.#pool.getConnection();
+    const connection = await (await this.#connect()).getConnection();
     const cancel = () => void connection.destroy();
     options.signal?.addEventListener('abort', cancel, { once: true });
     try {
@@ -60,6 +69,8 @@ export class MariaDbReadOnlyDatabase implements ReadOnlyDatabase {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool) await (await pool).end();
   }
 }

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { QueryResult, ReadOnlyDatabase } from '../../ports/read-only-database.ts';
 
 /**
@@ -9,19 +9,33 @@ import type { QueryResult, ReadOnlyDatabase } from '../../ports/read-only-databa
  * (e.g. functions that call out through dblink).
  */
 export class PostgresReadOnlyDatabase implements ReadOnlyDatabase {
-  readonly #pool: pg.Pool;
+  readonly #connectionString: string;
+  /** The driver is loaded with the first query: most Nova commands never open a database. */
+  #pool: Promise<pg.Pool> | undefined;
 
   constructor(connectionString: string) {
-    this.#pool = new pg.Pool({ connectionString, max: 2, idleTimeoutMillis: 10_000 });
-    // An idle client's error (the server restarted) must not crash Nova.
-    this.#pool.on('error', () => undefined);
+    this.#connectionString = connectionString;
+  }
+
+  #connect(): Promise<pg.Pool> {
+    this.#pool ??= import('pg').then(({ default: driver }) => {
+      const pool = new driver.Pool({
+        connectionString: this.#connectionString,
+        max: 2,
+        idleTimeoutMillis: 10_000,
+      });
+      // An idle client's error (the server restarted) must not crash Nova.
+      pool.on('error', () => undefined);
+      return pool;
+    });
+    return this.#pool;
   }
 
   async query(
     sql: string,
     options: { maxRows: number; timeoutMs: number; signal?: AbortSignal },
   ): Promise<QueryResult> {
-    const client = await this.#pool.connect();
+    const client = await (await this.#connect()).connect();
     const cancel = () => {
       // Ends the connection; the server aborts the statement and the transaction.
       (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
@@ -55,6 +69,8 @@ export class PostgresReadOnlyDatabase implements ReadOnlyDatabase {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    const pool = this.#pool;
+    this.#pool = undefined;
+    if (pool) await (await pool).end();
   }
 }
