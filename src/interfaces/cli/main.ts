@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { createNova, type Nova } from '../../composition/create-nova.ts';
+import type { Nova } from '../../composition/create-nova.ts';
 import { NovaError, toNovaError } from '../../domain/nova-error.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import { agentsCommands } from './commands/agents-command.ts';
@@ -47,8 +47,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   const context: CommandContext = {
     io,
     configPath,
-    openNova: () => {
+    openNova: async () => {
       const file = configPath();
+      // Loaded when a command needs it: `nova --help`, `nova route` and the like never do.
+      const { createNova } = await import('../../composition/create-nova.ts');
       return createNova({
         cwd: io.cwd,
         env: io.env,

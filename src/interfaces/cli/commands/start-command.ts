@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { startHttpServer } from '../../http/start-http-server.ts';
 import type { CommandContext } from '../main.ts';
 
 function port(value: string): number {
@@ -16,6 +15,7 @@ export function startCommand(context: CommandContext): Command {
     .option('--port <port>', 'port (default 7420, or server.port in the config; 0 picks a free one)', port)
     .action(async (options: { host?: string; port?: number }) => {
       const nova = await context.openNova();
+      const { startHttpServer } = await import('../../http/start-http-server.ts');
       const server = await startHttpServer(nova, {
         ...(options.host ? { host: options.host } : {}),
         ...(options.port !== undefined ? { port: options.port } : {}),
