@@ -36,6 +36,20 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   return shared / (a.size + b.size - shared || 1);
 }
 
+/** "request ~ text" for each request whose words or character trigrams overlap a text's by ≥ 0.6 (Jaccard). */
+function tooClose(rows: ReadonlyArray<{ readonly text: string }>, texts: readonly string[]): string[] {
+  const prepared = texts.map((text) => ({ text, words: words(text), trigrams: trigrams(text) }));
+  const found: string[] = [];
+  for (const row of rows) {
+    const rowWords = words(row.text);
+    const rowTrigrams = trigrams(row.text);
+    for (const other of prepared)
+      if (Math.max(jaccard(rowWords, other.words), jaccard(rowTrigrams, other.trigrams)) >= 0.6)
+        found.push(`${row.text} ~ ${other.text}`);
+  }
+  return found;
+}
+
 /** One trained router for the quality checks (training the default roster takes seconds). */
 let trained: ReturnType<typeof createRouter> | undefined;
 const router = (): ReturnType<typeof createRouter> => (trained ??= createRouter({ agents: profiles }));
@@ -53,36 +67,9 @@ describe('the routing eval sets', () => {
   });
 
   it('share no request with each other or with the agents’ own examples (not even nearly)', () => {
-    const examples = profiles.flatMap((profile) =>
-      profile.examples.map((example) => ({ example, words: words(example), trigrams: trigrams(example) })),
-    );
-    const tooClose: string[] = [];
-    for (const row of [...main, ...holdout, ...blind, ...borders]) {
-      const rowWords = words(row.text);
-      const rowTrigrams = trigrams(row.text);
-      for (const example of examples) {
-        const similarity = Math.max(jaccard(rowWords, example.words), jaccard(rowTrigrams, example.trigrams));
-        if (similarity >= 0.6) tooClose.push(`${row.text} ~ ${example.example}`);
-      }
-    }
-    expect(tooClose).toEqual([]);
-    const training = [
-      ...examples,
-      ...outOfScopeTraining.map((example) => ({
-        example,
-        words: words(example),
-        trigrams: trigrams(example),
-      })),
-    ];
-    const outOfScopeTooClose: string[] = [];
-    for (const row of outOfScopeDev) {
-      const rowWords = words(row.text);
-      const rowTrigrams = trigrams(row.text);
-      for (const example of training)
-        if (Math.max(jaccard(rowWords, example.words), jaccard(rowTrigrams, example.trigrams)) >= 0.6)
-          outOfScopeTooClose.push(`${row.text} ~ ${example.example}`);
-    }
-    expect(outOfScopeTooClose).toEqual([]);
+    const examples = profiles.flatMap((profile) => profile.examples);
+    expect(tooClose([...main, ...holdout, ...blind, ...borders], examples)).toEqual([]);
+    expect(tooClose(outOfScopeDev, [...examples, ...outOfScopeTraining])).toEqual([]);
     expect(outOfScopeDev.length).toBeGreaterThanOrEqual(150);
     expect(outOfScopeDev.every((row) => row.agent === null)).toBe(true);
     const mainTexts = new Set(main.map((row) => row.text.toLowerCase()));

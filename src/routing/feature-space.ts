@@ -34,11 +34,11 @@ export class FeatureSpace {
     return { space, vectors: features.map((entry) => space.#vectorizeFeatures(entry)) };
   }
 
-  constructor(documents: readonly string[] | ReadonlyArray<Map<string, number>>, options: FeatureOptions) {
+  /** Use `fit`: the documents' features, already extracted with `options`. */
+  private constructor(documents: ReadonlyArray<ReadonlyMap<string, number>>, options: FeatureOptions) {
     this.options = options;
     const documentFrequency: number[] = [];
-    for (const document of documents) {
-      const features = typeof document === 'string' ? extractFeatures(document, options) : document;
+    for (const features of documents) {
       for (const name of features.keys()) {
         let index = this.#vocabulary.get(name);
         if (index === undefined) {

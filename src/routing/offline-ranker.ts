@@ -86,13 +86,36 @@ export interface RankerCache {
  */
 const trainedFormatVersion = 2;
 
-const defaultCentroidWeight = 0.5;
-const defaultNeighbours = 2;
-const defaultEvidenceDamping = 0.5;
-const defaultCandidateLimit = 40;
-const defaultCalibrationFolds = 3;
-const defaultWordVectorWeight = 1;
-const defaultOutOfScopeWeight = 3;
+/** Every training setting with its default filled in: what training uses and what the cache key holds. */
+interface TrainingSettings {
+  readonly method: RankerMethod;
+  readonly features: FeatureOptions;
+  readonly regression: SoftmaxRegressionOptions;
+  readonly centroidWeight: number;
+  readonly neighbours: number;
+  readonly temperature: number | null;
+  readonly evidenceDamping: number;
+  readonly candidateLimit: number;
+  readonly calibrationFolds: number;
+  readonly wordVectorWeight: number;
+  readonly outOfScopeWeight: number;
+}
+
+function trainingSettings(options: OfflineRankerOptions): TrainingSettings {
+  return {
+    method: options.method ?? 'softmax-regression',
+    features: options.features ?? defaultFeatureOptions,
+    regression: options.regression ?? defaultSoftmaxRegressionOptions,
+    centroidWeight: options.centroidWeight ?? 0.5,
+    neighbours: options.neighbours ?? 2,
+    temperature: options.temperature ?? null,
+    evidenceDamping: options.evidenceDamping ?? 0.5,
+    candidateLimit: options.candidateLimit ?? 40,
+    calibrationFolds: Math.max(2, options.calibrationFolds ?? 3),
+    wordVectorWeight: options.wordVectorWeight ?? 1,
+    outOfScopeWeight: options.outOfScopeWeight ?? 3,
+  };
+}
 const trainedMagic = 'NOVARK1\n';
 
 /** A lookup of pretrained word vectors (lower-case, accent-folded words). */
@@ -166,21 +189,22 @@ export class OfflineRanker {
   constructor(profiles: readonly AgentProfile[], options: OfflineRankerOptions = {}) {
     this.agents = profiles.map((profile) => profile.name);
     this.#agentIndexNames = profiles.map((_, index) => String(index));
-    this.method = options.method ?? 'softmax-regression';
-    this.#centroidWeight = options.centroidWeight ?? defaultCentroidWeight;
-    const folds = Math.max(2, options.calibrationFolds ?? defaultCalibrationFolds);
+    const settings = trainingSettings(options);
+    this.method = settings.method;
+    this.#centroidWeight = settings.centroidWeight;
+    const folds = settings.calibrationFolds;
     const documents = trainingDocuments(profiles, folds);
     const fitted = FeatureSpace.fit(
       documents.map((document) => document.text),
-      options.features ?? defaultFeatureOptions,
+      settings.features,
     );
     this.#space = fitted.space;
     const vectorized = fitted.vectors;
     const norms = vectorized.map((entry) => entry.norm).sort((a, b) => a - b);
     this.#referenceNorm = norms[Math.floor(norms.length / 2)] ?? 1;
-    this.#evidenceDamping = options.evidenceDamping ?? defaultEvidenceDamping;
+    this.#evidenceDamping = settings.evidenceDamping;
     this.#wordVectors = options.wordVectors;
-    this.#wordVectorWeight = options.wordVectorWeight ?? defaultWordVectorWeight;
+    this.#wordVectorWeight = settings.wordVectorWeight;
     this.#unseenIdf = this.#space.maxIdf;
     const outOfScope = (options.outOfScope ?? []).filter((text) => text.trim() !== '');
     this.#outOfScopeClass =
@@ -193,15 +217,15 @@ export class OfflineRanker {
       vectors,
       this.agents.length,
       this.#space.size,
-      options.neighbours ?? defaultNeighbours,
+      settings.neighbours,
     );
-    const regressionOptions = options.regression ?? defaultSoftmaxRegressionOptions;
-    const candidateLimit = options.candidateLimit ?? defaultCandidateLimit;
+    const regressionOptions = settings.regression;
+    const candidateLimit = settings.candidateLimit;
     const classes = this.agents.length + (this.#outOfScopeClass === undefined ? 0 : 1);
 
     const cacheKey =
       options.cache && this.method === 'softmax-regression' && (!this.#wordVectors || this.#wordVectors.id)
-        ? trainedCacheKey(documents, outOfScope, options, this.#wordVectors?.id)
+        ? trainedCacheKey(documents, outOfScope, settings, this.#wordVectors?.id)
         : undefined;
     const restored =
       cacheKey === undefined
@@ -239,7 +263,7 @@ export class OfflineRanker {
     const outOfScopeClass = this.#outOfScopeClass;
     if (outOfScopeClass !== undefined) {
       const perAgent = documents.length / Math.max(1, this.agents.length);
-      const weight = ((options.outOfScopeWeight ?? defaultOutOfScopeWeight) * perAgent) / outOfScope.length;
+      const weight = (settings.outOfScopeWeight * perAgent) / outOfScope.length;
       outOfScope.forEach((text, index) => {
         const vectorized = this.#space.vectorize(text);
         examples.push({
@@ -442,24 +466,11 @@ function topCandidates(probabilities: Float64Array, agents: readonly string[], l
 function trainedCacheKey(
   documents: readonly TrainingDocument[],
   outOfScope: readonly string[],
-  options: OfflineRankerOptions,
+  settings: TrainingSettings,
   wordVectorsId: string | undefined,
 ): string {
-  // Every setting with its default filled in: a ranker trained under older defaults must not be
+  // The settings have their defaults filled in: a ranker trained under older defaults must not be
   // restored after the defaults change.
-  const settings = {
-    method: options.method ?? 'softmax-regression',
-    features: options.features ?? defaultFeatureOptions,
-    regression: options.regression ?? defaultSoftmaxRegressionOptions,
-    centroidWeight: options.centroidWeight ?? defaultCentroidWeight,
-    neighbours: options.neighbours ?? defaultNeighbours,
-    temperature: options.temperature ?? null,
-    evidenceDamping: options.evidenceDamping ?? defaultEvidenceDamping,
-    candidateLimit: options.candidateLimit ?? defaultCandidateLimit,
-    calibrationFolds: options.calibrationFolds ?? defaultCalibrationFolds,
-    wordVectorWeight: options.wordVectorWeight ?? defaultWordVectorWeight,
-    outOfScopeWeight: options.outOfScopeWeight ?? defaultOutOfScopeWeight,
-  };
   return createHash('sha256')
     .update(
       JSON.stringify({

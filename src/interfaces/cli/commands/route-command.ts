@@ -133,7 +133,7 @@ export function evalCommand(context: CommandContext): Command {
       // A rate over no requests is not 0%: say there was nothing to measure.
       const rate = (value: number, total: number): string => (total === 0 ? 'n/a' : percent(value));
       const { answerable, outOfScope } = report;
-      const decided = answerable.total - Math.round(answerable.abstainedRate * answerable.total);
+      const decided = answerable.total - answerable.abstained;
       context.io.writeOut(
         [
           `requests          ${labeled.length} (${answerable.total} answerable, ${outOfScope.total} out of scope)`,
@@ -141,7 +141,7 @@ export function evalCommand(context: CommandContext): Command {
             ? 'accuracy          n/a (no answerable requests)'
             : `accuracy          ${percent(answerable.accuracy)} of answerable (${answerable.correct}/${answerable.total}); ${rate(report.decidedAccuracy, decided)} of those it decided`,
           `abstained         ${rate(outOfScope.abstainedRate, outOfScope.total)} of out-of-scope · ${rate(answerable.abstainedRate, answerable.total)} of answerable`,
-          `abstention        precision ${rate(report.abstentionPrecision, answerable.total - decided + Math.round(outOfScope.abstainedRate * outOfScope.total))} · recall ${rate(report.abstentionRecall, outOfScope.total)}`,
+          `abstention        precision ${rate(report.abstentionPrecision, answerable.abstained + outOfScope.abstained)} · recall ${rate(report.abstentionRecall, outOfScope.total)}`,
           `latency           p50 ${report.latency.p50Ms.toFixed(3)} ms · p99 ${report.latency.p99Ms.toFixed(3)} ms`,
           'most confused (expected → got)',
           ...report.confusion
