@@ -166,6 +166,22 @@ describe('nova CLI, end to end', () => {
     expect(broken.code).toBe(3);
     expect(broken.stdout).toMatch(/✗ model/);
   });
+
+  it("keeps Node's compiled modules in Nova's own cache folder, and not when turned off", async () => {
+    const cacheDir = path.join(workspace.dir, 'cache');
+    const help = await cli(['--help'], { NOVA_CACHE_DIR: cacheDir });
+    expect(help.code).toBe(0);
+    const compiled = path.join(cacheDir, 'compile');
+    // Node writes the cache when the process exits: the sources Nova's CLI loaded are in it.
+    expect(fs.readdirSync(compiled, { recursive: true }).length).toBeGreaterThan(10);
+    expect(fs.statSync(compiled).mode & 0o022).toBe(0);
+
+    const offDir = path.join(workspace.dir, 'off');
+    const off = await cli(['--help'], { NOVA_CACHE_DIR: offDir, NODE_DISABLE_COMPILE_CACHE: '1' });
+    expect(off.code).toBe(0);
+    expect(off.stdout).toBe(help.stdout);
+    expect(fs.existsSync(path.join(offDir, 'compile'))).toBe(false);
+  });
 });
 
 describe('routing from the CLI, end to end', () => {

@@ -5,7 +5,8 @@ import type { RankerCache } from '../../routing/offline-ranker.ts';
 
 /**
  * Nova's cache folder: `NOVA_CACHE_DIR`, else `$XDG_CACHE_HOME/nova`, else `~/.cache/nova`.
- * It holds derived data only (trained routers); deleting it costs a retraining, nothing else.
+ * It holds derived data only (trained routers, and the CLI's compiled modules in `compile/`);
+ * deleting it costs a retraining and a slower start, nothing else.
  */
 export function defaultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env.NOVA_CACHE_DIR) return path.resolve(env.NOVA_CACHE_DIR);
