@@ -7,6 +7,7 @@ import {
   defaultSoftmaxRegressionOptions,
   SoftmaxRegression,
   type SoftmaxRegressionOptions,
+  type SoftmaxRegressionParameters,
   type TrainingExample,
 } from './softmax-regression.ts';
 import type { SparseVector } from './sparse-vector.ts';
@@ -84,7 +85,7 @@ export interface RankerCache {
  * Bump when training changes in a way the cache key cannot see (the algorithm, not its inputs),
  * so rankers trained by an older Nova are not restored.
  */
-const trainedFormatVersion = 2;
+const trainedFormatVersion = 3;
 
 /** Every training setting with its default filled in: what training uses and what the cache key holds. */
 interface TrainingSettings {
@@ -116,7 +117,7 @@ function trainingSettings(options: OfflineRankerOptions): TrainingSettings {
     outOfScopeWeight: options.outOfScopeWeight ?? 3,
   };
 }
-const trainedMagic = 'NOVARK1\n';
+const trainedMagic = 'NOVARK2\n';
 
 /** A lookup of pretrained word vectors (lower-case, accent-folded words). */
 export interface WordVectors {
@@ -485,16 +486,20 @@ function trainedCacheKey(
 }
 
 function encodeTrained(regression: SoftmaxRegression, temperature: number): Uint8Array {
-  const { weights, bias } = regression.parameters;
-  const header = Buffer.alloc(24);
+  const { weights, bias, hidden } = regression.parameters;
+  const header = Buffer.alloc(28);
   header.write(trainedMagic, 0, 'latin1');
   header.writeUInt32LE(bias.length, 8);
   header.writeUInt32LE(weights.length, 12);
   header.writeDoubleLE(temperature, 16);
+  header.writeUInt32LE(hidden?.units ?? 0, 24);
+  const bytes = (array: Float32Array | Float64Array) =>
+    Buffer.from(array.buffer, array.byteOffset, array.byteLength);
   return Buffer.concat([
     header,
-    Buffer.from(bias.buffer, bias.byteOffset, bias.byteLength),
-    Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength),
+    bytes(bias),
+    bytes(weights),
+    ...(hidden ? [bytes(hidden.inBias), bytes(hidden.inWeights), bytes(hidden.outWeights)] : []),
   ]);
 }
 
@@ -503,24 +508,35 @@ function decodeTrained(
   bytes: Uint8Array | undefined,
   classes: number,
   featureCount: number,
-): { weights: Float32Array; bias: Float64Array; temperature: number } | undefined {
-  if (bytes === undefined || bytes.byteLength < 24) return undefined;
+): (SoftmaxRegressionParameters & { temperature: number }) | undefined {
+  if (bytes === undefined || bytes.byteLength < 28) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.toString('latin1', 0, 8) !== trainedMagic) return undefined;
   const biasLength = buffer.readUInt32LE(8);
   const weightsLength = buffer.readUInt32LE(12);
   const temperature = buffer.readDoubleLE(16);
+  const units = buffer.readUInt32LE(24);
   if (
     biasLength !== classes ||
     weightsLength !== classes * featureCount ||
-    buffer.byteLength !== 24 + biasLength * 8 + weightsLength * 4 ||
+    units > 4096 ||
+    buffer.byteLength !==
+      28 + (biasLength + units) * 8 + (weightsLength + units * featureCount + units * classes) * 4 ||
     !(temperature > 0)
   )
     return undefined;
   // Copies: the typed arrays need aligned, owned memory.
-  const bias = new Float64Array(biasLength);
-  Buffer.from(bias.buffer).set(buffer.subarray(24, 24 + biasLength * 8));
-  const weights = new Float32Array(weightsLength);
-  Buffer.from(weights.buffer).set(buffer.subarray(24 + biasLength * 8));
-  return { weights, bias, temperature };
+  let offset = 28;
+  const take = <T extends Float32Array | Float64Array>(array: T): T => {
+    Buffer.from(array.buffer).set(buffer.subarray(offset, offset + array.byteLength));
+    offset += array.byteLength;
+    return array;
+  };
+  const bias = take(new Float64Array(biasLength));
+  const weights = take(new Float32Array(weightsLength));
+  if (units === 0) return { weights, bias, temperature };
+  const inBias = take(new Float64Array(units));
+  const inWeights = take(new Float32Array(units * featureCount));
+  const outWeights = take(new Float32Array(units * classes));
+  return { weights, bias, temperature, hidden: { units, inBias, inWeights, outWeights } };
 }

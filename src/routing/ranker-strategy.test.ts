@@ -97,7 +97,9 @@ describe('ranker strategy', () => {
       kind: 'passed',
       reasons: [
         expect.stringMatching(
-          /^out of scope: it is closer to requests no agent handles \(errands, leisure, small talk\) than to any agent's: [01]\.\d\d > 0\.3$/,
+          new RegExp(
+            `^out of scope: it is closer to requests no agent handles \\(errands, leisure, small talk\\) than to any agent's: [01]\\.\\d\\d > ${defaultThresholds.maxOutOfScope}$`,
+          ),
         ),
       ],
       clarification: { question: expect.stringMatching(/^None of Nova's agents seems to handle this/) },

@@ -28,7 +28,7 @@ export const defaultThresholds: RoutingThresholds = {
   maxUnknownShare: 0.7,
   minSimilarity: 0.08,
   minKnownWords: 2,
-  maxOutOfScope: 0.3,
+  maxOutOfScope: 0.2,
 };
 
 /** A confidence at which a short request is clear enough despite having few words. */

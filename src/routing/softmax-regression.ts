@@ -6,15 +6,29 @@ export interface SoftmaxRegressionOptions {
   readonly learningRate: number;
   /** L2 penalty per epoch, applied as weight decay. */
   readonly l2: number;
-  /** Seed for the example order, so training is deterministic. */
+  /** Seed for the example order (and the hidden layer's start and dropout), so training is deterministic. */
   readonly seed: number;
+  /**
+   * Units of the hidden layer added to the linear model (0: a plain linear model). The linear
+   * part adds up evidence word by word; the hidden layer (ReLU) lets features interact, so that
+   * "proofread" can outweigh the stock words of "proofread this note about stock levels".
+   */
+  readonly hiddenUnits: number;
+  /** Learning rate of the hidden layer's weights (the linear part uses `learningRate`). */
+  readonly hiddenLearningRate: number;
+  /** Share of hidden units switched off at random for each training example, 0..1. */
+  readonly dropout: number;
 }
 
+/** Chosen by cross-validation and the development sets (decision 0004). */
 export const defaultSoftmaxRegressionOptions: SoftmaxRegressionOptions = {
   epochs: 25,
   learningRate: 0.5,
   l2: 3e-5,
   seed: 1,
+  hiddenUnits: 64,
+  hiddenLearningRate: 0.1,
+  dropout: 0.3,
 };
 
 export interface TrainingExample {
@@ -30,11 +44,27 @@ export interface TrainingExample {
   readonly weight?: number;
 }
 
+/** A trained model's numbers, for `restore`. `hidden` is absent for a plain linear model. */
+export interface SoftmaxRegressionParameters {
+  readonly weights: Float32Array;
+  readonly bias: Float64Array;
+  readonly hidden?: {
+    readonly units: number;
+    /** Feature-major: `feature * units + unit`. */
+    readonly inWeights: Float32Array;
+    readonly inBias: Float64Array;
+    /** Unit-major: `unit * classes + class`. */
+    readonly outWeights: Float32Array;
+  };
+}
+
 /**
- * Multinomial logistic regression over sparse features, trained in-process by stochastic
- * gradient descent. Weights are stored feature-major (`feature * classes + class`) so scoring a
- * request reads one contiguous row per feature it contains. L2 weight decay is applied through
- * one shared scale factor, so an epoch costs the examples' features, not the whole weight matrix.
+ * Multinomial logistic regression over sparse features, with an optional hidden layer beside it
+ * (logits = linear part + ReLU layer), trained in-process by stochastic gradient descent. Weights
+ * are stored feature-major (`feature * classes + class`, `feature * units + unit`) so scoring a
+ * request reads one contiguous row per feature it contains. The linear part's L2 weight decay is
+ * applied through one shared scale factor, so an epoch costs the examples' features, not the whole
+ * weight matrix.
  */
 export class SoftmaxRegression {
   readonly classes: number;
@@ -42,79 +72,191 @@ export class SoftmaxRegression {
   readonly #bias: Float64Array;
   /** True weights are `#weights * #scale`. */
   #scale = 1;
+  readonly #units: number;
+  readonly #inWeights: Float32Array;
+  readonly #inBias: Float64Array;
+  readonly #outWeights: Float32Array;
+  /** Scratch for the hidden activations while scoring (scoring is synchronous, so one is enough). */
+  #activations: Float64Array | undefined;
 
   constructor(
     examples: readonly TrainingExample[],
     classes: number,
     featureCount: number,
     options: SoftmaxRegressionOptions = defaultSoftmaxRegressionOptions,
-    trained?: { readonly weights: Float32Array; readonly bias: Float64Array },
+    trained?: SoftmaxRegressionParameters,
   ) {
     this.classes = classes;
     this.#weights = trained?.weights ?? new Float32Array(featureCount * classes);
     this.#bias = trained?.bias ?? new Float64Array(classes);
+    const units = trained ? (trained.hidden?.units ?? 0) : Math.max(0, Math.floor(options.hiddenUnits));
+    this.#units = units;
     if (trained) {
-      if (this.#weights.length !== featureCount * classes || this.#bias.length !== classes)
+      this.#inWeights = trained.hidden?.inWeights ?? new Float32Array(0);
+      this.#inBias = trained.hidden?.inBias ?? new Float64Array(0);
+      this.#outWeights = trained.hidden?.outWeights ?? new Float32Array(0);
+      if (
+        this.#weights.length !== featureCount * classes ||
+        this.#bias.length !== classes ||
+        this.#inWeights.length !== featureCount * units ||
+        this.#inBias.length !== units ||
+        this.#outWeights.length !== units * classes
+      )
         throw new RangeError('trained weights do not match the classes and features');
       return;
     }
+    // The hidden layer starts small and random (a zero start would keep every unit alike).
+    const start = seededRandom(options.seed + 1);
+    this.#inWeights = Float32Array.from({ length: featureCount * units }, () => (start() - 0.5) * 0.2);
+    this.#inBias = new Float64Array(units);
+    this.#outWeights = Float32Array.from({ length: units * classes }, () => (start() - 0.5) * 0.2);
+    this.#train(examples, options, start);
+  }
+
+  #train(
+    examples: readonly TrainingExample[],
+    options: SoftmaxRegressionOptions,
+    dropping: () => number,
+  ): void {
+    const classes = this.classes;
+    const units = this.#units;
     const order = examples.map((_, index) => index);
     const random = seededRandom(options.seed);
     const allClasses = Int32Array.from({ length: classes }, (_, label) => label);
     const gradient = new Float64Array(classes);
+    const hidden = new Float64Array(units);
+    const hiddenGradient = new Float64Array(units);
+    const keep = 1 - Math.min(0.9, Math.max(0, options.dropout));
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffle(order, random);
       const rate = options.learningRate / (1 + epoch * 0.2);
+      const hiddenRate = options.hiddenLearningRate / (1 + epoch * 0.2);
       for (const index of order) {
         const example = examples[index];
         if (example === undefined) continue;
         const candidates = example.candidates ?? allClasses;
+        if (units > 0) {
+          this.#hiddenActivations(example.vector, hidden);
+          // Inverted dropout: kept units are scaled up, so scoring needs no correction.
+          if (keep < 1)
+            for (let unit = 0; unit < units; unit++)
+              hidden[unit] = dropping() < keep ? (hidden[unit] as number) / keep : 0;
+        }
+        this.#candidateLogits(example.vector, candidates, units > 0 ? hidden : undefined, gradient);
+        normalise(gradient, candidates.length);
         const every = example.candidates === undefined;
-        if (every) this.#allProbabilities(example.vector, gradient);
-        else this.#candidateProbabilities(example.vector, candidates, gradient);
         const labelSlot = every ? example.label : candidates.indexOf(example.label);
         gradient[labelSlot] = (gradient[labelSlot] ?? 0) - 1;
         const { indices, values } = example.vector;
         const weight = example.weight ?? 1;
         const stepScale = (rate * weight) / this.#scale;
         for (let position = 0; position < indices.length; position++) {
-          const row = (indices[position] ?? 0) * classes;
-          const step = stepScale * (values[position] ?? 0);
+          const row = (indices[position] as number) * classes;
+          const step = stepScale * (values[position] as number);
           if (every) {
             // The common case (rosters up to the candidate limit), kept free of index lookups.
-            for (let label = 0; label < classes; label++) {
-              this.#weights[row + label] = (this.#weights[row + label] ?? 0) - step * (gradient[label] ?? 0);
-            }
+            for (let label = 0; label < classes; label++)
+              this.#weights[row + label] =
+                (this.#weights[row + label] as number) - step * (gradient[label] as number);
           } else {
             for (let slot = 0; slot < candidates.length; slot++) {
-              const cell = row + (candidates[slot] ?? 0);
-              this.#weights[cell] = (this.#weights[cell] ?? 0) - step * (gradient[slot] ?? 0);
+              const cell = row + (candidates[slot] as number);
+              this.#weights[cell] = (this.#weights[cell] as number) - step * (gradient[slot] as number);
             }
           }
         }
         for (let slot = 0; slot < candidates.length; slot++) {
-          const label = candidates[slot] ?? 0;
-          this.#bias[label] = (this.#bias[label] ?? 0) - rate * weight * 0.1 * (gradient[slot] ?? 0);
+          const label = candidates[slot] as number;
+          this.#bias[label] =
+            (this.#bias[label] as number) - rate * weight * 0.1 * (gradient[slot] as number);
         }
+        if (units > 0)
+          this.#trainHidden(
+            example.vector,
+            candidates,
+            hidden,
+            gradient,
+            hiddenGradient,
+            hiddenRate * weight,
+          );
       }
       this.#scale *= Math.max(0, 1 - options.l2 * examples.length * rate);
       if (this.#scale < 1e-3) this.#rescale();
+      if (units > 0) {
+        const decay = Math.max(0, 1 - options.l2 * examples.length * hiddenRate);
+        for (let cell = 0; cell < this.#inWeights.length; cell++)
+          this.#inWeights[cell] = (this.#inWeights[cell] as number) * decay;
+        for (let cell = 0; cell < this.#outWeights.length; cell++)
+          this.#outWeights[cell] = (this.#outWeights[cell] as number) * decay;
+      }
     }
     this.#rescale();
+  }
+
+  /** Backpropagation through the hidden layer for one example (`hidden` holds its activations after dropout). */
+  #trainHidden(
+    vector: SparseVector,
+    candidates: Int32Array,
+    hidden: Float64Array,
+    gradient: Float64Array,
+    hiddenGradient: Float64Array,
+    rate: number,
+  ): void {
+    const classes = this.classes;
+    const units = this.#units;
+    for (let unit = 0; unit < units; unit++) {
+      const activation = hidden[unit] as number;
+      const row = unit * classes;
+      let sum = 0;
+      for (let slot = 0; slot < candidates.length; slot++) {
+        const cell = row + (candidates[slot] as number);
+        sum += (this.#outWeights[cell] as number) * (gradient[slot] as number);
+        if (activation !== 0)
+          this.#outWeights[cell] =
+            (this.#outWeights[cell] as number) - rate * activation * (gradient[slot] as number);
+      }
+      // ReLU (and dropout): a unit that was off passes no gradient back.
+      hiddenGradient[unit] = activation > 0 ? sum : 0;
+    }
+    const { indices, values } = vector;
+    for (let position = 0; position < indices.length; position++) {
+      const row = (indices[position] as number) * units;
+      const step = rate * (values[position] as number);
+      for (let unit = 0; unit < units; unit++) {
+        const unitGradient = hiddenGradient[unit] as number;
+        if (unitGradient !== 0)
+          this.#inWeights[row + unit] = (this.#inWeights[row + unit] as number) - step * unitGradient;
+      }
+    }
+    for (let unit = 0; unit < units; unit++)
+      this.#inBias[unit] = (this.#inBias[unit] as number) - rate * 0.1 * (hiddenGradient[unit] as number);
   }
 
   /** A model with weights trained earlier (see `parameters`), without training. */
   static restore(
     classes: number,
     featureCount: number,
-    parameters: { readonly weights: Float32Array; readonly bias: Float64Array },
+    parameters: SoftmaxRegressionParameters,
   ): SoftmaxRegression {
     return new SoftmaxRegression([], classes, featureCount, defaultSoftmaxRegressionOptions, parameters);
   }
 
-  /** The trained weights (feature-major) and biases, for `restore`. */
-  get parameters(): { readonly weights: Float32Array; readonly bias: Float64Array } {
-    return { weights: this.#weights, bias: this.#bias };
+  /** The trained weights and biases, for `restore`. */
+  get parameters(): SoftmaxRegressionParameters {
+    return {
+      weights: this.#weights,
+      bias: this.#bias,
+      ...(this.#units > 0
+        ? {
+            hidden: {
+              units: this.#units,
+              inWeights: this.#inWeights,
+              inBias: this.#inBias,
+              outWeights: this.#outWeights,
+            },
+          }
+        : {}),
+    };
   }
 
   /** Raw scores (logits) per class. */
@@ -133,26 +275,64 @@ export class SoftmaxRegression {
       for (let label = 0; label < classes; label++)
         into[label] = (into[label] as number) + value * (weights[row + label] as number);
     }
+    const units = this.#units;
+    if (units > 0) {
+      const hidden = (this.#activations ??= new Float64Array(units));
+      this.#hiddenActivations(vector, hidden);
+      const outWeights = this.#outWeights;
+      for (let unit = 0; unit < units; unit++) {
+        const activation = hidden[unit] as number;
+        if (activation === 0) continue;
+        const row = unit * classes;
+        for (let label = 0; label < classes; label++)
+          into[label] = (into[label] as number) + activation * (outWeights[row + label] as number);
+      }
+    }
     return into;
   }
 
-  #allProbabilities(vector: SparseVector, into: Float64Array): void {
-    this.logits(vector, into);
-    normalise(into, into.length);
+  /** ReLU of the hidden layer for a vector, written to `into`. */
+  #hiddenActivations(vector: SparseVector, into: Float64Array): void {
+    const units = this.#units;
+    const inWeights = this.#inWeights;
+    into.set(this.#inBias);
+    const { indices, values } = vector;
+    for (let position = 0; position < indices.length; position++) {
+      const row = (indices[position] as number) * units;
+      const value = values[position] as number;
+      for (let unit = 0; unit < units; unit++)
+        into[unit] = (into[unit] as number) + value * (inWeights[row + unit] as number);
+    }
+    for (let unit = 0; unit < units; unit++) if ((into[unit] as number) < 0) into[unit] = 0;
   }
 
-  /** Softmax over the candidate classes, written to `into[slot]`. */
-  #candidateProbabilities(vector: SparseVector, candidates: Int32Array, into: Float64Array): void {
+  /** Logits of the candidate classes (linear part plus, when given, the hidden activations' part), written to `into[slot]`. */
+  #candidateLogits(
+    vector: SparseVector,
+    candidates: Int32Array,
+    hidden: Float64Array | undefined,
+    into: Float64Array,
+  ): void {
     const classes = this.classes;
-    for (let slot = 0; slot < candidates.length; slot++) into[slot] = this.#bias[candidates[slot] ?? 0] ?? 0;
+    for (let slot = 0; slot < candidates.length; slot++)
+      into[slot] = this.#bias[candidates[slot] as number] as number;
     for (let position = 0; position < vector.indices.length; position++) {
-      const row = (vector.indices[position] ?? 0) * classes;
-      const value = (vector.values[position] ?? 0) * this.#scale;
-      for (let slot = 0; slot < candidates.length; slot++) {
-        into[slot] = (into[slot] ?? 0) + value * (this.#weights[row + (candidates[slot] ?? 0)] ?? 0);
-      }
+      const row = (vector.indices[position] as number) * classes;
+      const value = (vector.values[position] as number) * this.#scale;
+      for (let slot = 0; slot < candidates.length; slot++)
+        into[slot] =
+          (into[slot] as number) + value * (this.#weights[row + (candidates[slot] as number)] as number);
     }
-    normalise(into, candidates.length);
+    if (hidden === undefined) return;
+    for (let unit = 0; unit < this.#units; unit++) {
+      const activation = hidden[unit] as number;
+      if (activation === 0) continue;
+      const row = unit * classes;
+      for (let slot = 0; slot < candidates.length; slot++)
+        into[slot] =
+          (into[slot] as number) +
+          activation * (this.#outWeights[row + (candidates[slot] as number)] as number);
+    }
   }
 
   #rescale(): void {
