@@ -125,7 +125,8 @@ export class SoftmaxRegression {
     const allClasses = Int32Array.from({ length: classes }, (_, label) => label);
     const gradient = new Float64Array(classes);
     const hidden = new Float64Array(units);
-    const hiddenGradient = new Float64Array(units);
+    /** The units that are on for the current example (kept by dropout, positive after ReLU). */
+    const active = new Int32Array(units);
     const keep = 1 - Math.min(0.9, Math.max(0, options.dropout));
     for (let epoch = 0; epoch < options.epochs; epoch++) {
       shuffle(order, random);
@@ -135,14 +136,14 @@ export class SoftmaxRegression {
         const example = examples[index];
         if (example === undefined) continue;
         const candidates = example.candidates ?? allClasses;
+        let activeCount = 0;
         if (units > 0) {
-          this.#hiddenActivations(example.vector, hidden);
           // Inverted dropout: kept units are scaled up, so scoring needs no correction.
-          if (keep < 1)
-            for (let unit = 0; unit < units; unit++)
-              hidden[unit] = dropping() < keep ? (hidden[unit] as number) / keep : 0;
+          for (let unit = 0; unit < units; unit++)
+            if (keep === 1 || dropping() < keep) active[activeCount++] = unit;
+          activeCount = this.#activate(example.vector, hidden, active, activeCount, 1 / keep);
         }
-        this.#candidateLogits(example.vector, candidates, units > 0 ? hidden : undefined, gradient);
+        this.#candidateLogits(example.vector, candidates, hidden, active, activeCount, gradient);
         normalise(gradient, candidates.length);
         const every = example.candidates === undefined;
         const labelSlot = every ? example.label : candidates.indexOf(example.label);
@@ -150,18 +151,18 @@ export class SoftmaxRegression {
         const { indices, values } = example.vector;
         const weight = example.weight ?? 1;
         const stepScale = (rate * weight) / this.#scale;
+        const weights = this.#weights;
         for (let position = 0; position < indices.length; position++) {
           const row = (indices[position] as number) * classes;
           const step = stepScale * (values[position] as number);
           if (every) {
             // The common case (rosters up to the candidate limit), kept free of index lookups.
             for (let label = 0; label < classes; label++)
-              this.#weights[row + label] =
-                (this.#weights[row + label] as number) - step * (gradient[label] as number);
+              weights[row + label] = (weights[row + label] as number) - step * (gradient[label] as number);
           } else {
             for (let slot = 0; slot < candidates.length; slot++) {
               const cell = row + (candidates[slot] as number);
-              this.#weights[cell] = (this.#weights[cell] as number) - step * (gradient[slot] as number);
+              weights[cell] = (weights[cell] as number) - step * (gradient[slot] as number);
             }
           }
         }
@@ -170,13 +171,14 @@ export class SoftmaxRegression {
           this.#bias[label] =
             (this.#bias[label] as number) - rate * weight * 0.1 * (gradient[slot] as number);
         }
-        if (units > 0)
+        if (activeCount > 0)
           this.#trainHidden(
             example.vector,
             candidates,
             hidden,
+            active,
+            activeCount,
             gradient,
-            hiddenGradient,
             hiddenRate * weight,
           );
       }
@@ -193,43 +195,86 @@ export class SoftmaxRegression {
     this.#rescale();
   }
 
-  /** Backpropagation through the hidden layer for one example (`hidden` holds its activations after dropout). */
+  /**
+   * Activations of the listed units (ReLU, times `scale`) into `hidden`; every other unit is 0.
+   * Compacts `active` to the units that came out positive and returns how many did.
+   */
+  #activate(
+    vector: SparseVector,
+    hidden: Float64Array,
+    active: Int32Array,
+    count: number,
+    scale: number,
+  ): number {
+    const units = this.#units;
+    const inWeights = this.#inWeights;
+    const { indices, values } = vector;
+    hidden.fill(0);
+    for (let at = 0; at < count; at++) {
+      const unit = active[at] as number;
+      hidden[unit] = this.#inBias[unit] as number;
+    }
+    for (let position = 0; position < indices.length; position++) {
+      const row = (indices[position] as number) * units;
+      const value = values[position] as number;
+      for (let at = 0; at < count; at++) {
+        const unit = active[at] as number;
+        hidden[unit] = (hidden[unit] as number) + value * (inWeights[row + unit] as number);
+      }
+    }
+    let positive = 0;
+    for (let at = 0; at < count; at++) {
+      const unit = active[at] as number;
+      const activation = hidden[unit] as number;
+      if (activation > 0) {
+        hidden[unit] = activation * scale;
+        active[positive++] = unit;
+      } else hidden[unit] = 0;
+    }
+    return positive;
+  }
+
+  /** Backpropagation through the hidden layer's active units for one example. */
   #trainHidden(
     vector: SparseVector,
     candidates: Int32Array,
     hidden: Float64Array,
+    active: Int32Array,
+    count: number,
     gradient: Float64Array,
-    hiddenGradient: Float64Array,
     rate: number,
   ): void {
     const classes = this.classes;
     const units = this.#units;
-    for (let unit = 0; unit < units; unit++) {
+    const outWeights = this.#outWeights;
+    const inWeights = this.#inWeights;
+    // Reuses `hidden` for the units' gradients once each unit's activation has been used.
+    for (let at = 0; at < count; at++) {
+      const unit = active[at] as number;
       const activation = hidden[unit] as number;
       const row = unit * classes;
       let sum = 0;
       for (let slot = 0; slot < candidates.length; slot++) {
         const cell = row + (candidates[slot] as number);
-        sum += (this.#outWeights[cell] as number) * (gradient[slot] as number);
-        if (activation !== 0)
-          this.#outWeights[cell] =
-            (this.#outWeights[cell] as number) - rate * activation * (gradient[slot] as number);
+        const slotGradient = gradient[slot] as number;
+        sum += (outWeights[cell] as number) * slotGradient;
+        outWeights[cell] = (outWeights[cell] as number) - rate * activation * slotGradient;
       }
-      // ReLU (and dropout): a unit that was off passes no gradient back.
-      hiddenGradient[unit] = activation > 0 ? sum : 0;
+      hidden[unit] = sum;
     }
     const { indices, values } = vector;
     for (let position = 0; position < indices.length; position++) {
       const row = (indices[position] as number) * units;
       const step = rate * (values[position] as number);
-      for (let unit = 0; unit < units; unit++) {
-        const unitGradient = hiddenGradient[unit] as number;
-        if (unitGradient !== 0)
-          this.#inWeights[row + unit] = (this.#inWeights[row + unit] as number) - step * unitGradient;
+      for (let at = 0; at < count; at++) {
+        const unit = active[at] as number;
+        inWeights[row + unit] = (inWeights[row + unit] as number) - step * (hidden[unit] as number);
       }
     }
-    for (let unit = 0; unit < units; unit++)
-      this.#inBias[unit] = (this.#inBias[unit] as number) - rate * 0.1 * (hiddenGradient[unit] as number);
+    for (let at = 0; at < count; at++) {
+      const unit = active[at] as number;
+      this.#inBias[unit] = (this.#inBias[unit] as number) - rate * 0.1 * (hidden[unit] as number);
+    }
   }
 
   /** A model with weights trained earlier (see `parameters`), without training. */
@@ -306,32 +351,34 @@ export class SoftmaxRegression {
     for (let unit = 0; unit < units; unit++) if ((into[unit] as number) < 0) into[unit] = 0;
   }
 
-  /** Logits of the candidate classes (linear part plus, when given, the hidden activations' part), written to `into[slot]`. */
+  /** Logits of the candidate classes (linear part plus the active hidden units' part), written to `into[slot]`. */
   #candidateLogits(
     vector: SparseVector,
     candidates: Int32Array,
-    hidden: Float64Array | undefined,
+    hidden: Float64Array,
+    active: Int32Array,
+    count: number,
     into: Float64Array,
   ): void {
     const classes = this.classes;
+    const weights = this.#weights;
+    const scale = this.#scale;
     for (let slot = 0; slot < candidates.length; slot++)
       into[slot] = this.#bias[candidates[slot] as number] as number;
     for (let position = 0; position < vector.indices.length; position++) {
       const row = (vector.indices[position] as number) * classes;
-      const value = (vector.values[position] as number) * this.#scale;
+      const value = (vector.values[position] as number) * scale;
       for (let slot = 0; slot < candidates.length; slot++)
-        into[slot] =
-          (into[slot] as number) + value * (this.#weights[row + (candidates[slot] as number)] as number);
+        into[slot] = (into[slot] as number) + value * (weights[row + (candidates[slot] as number)] as number);
     }
-    if (hidden === undefined) return;
-    for (let unit = 0; unit < this.#units; unit++) {
+    const outWeights = this.#outWeights;
+    for (let at = 0; at < count; at++) {
+      const unit = active[at] as number;
       const activation = hidden[unit] as number;
-      if (activation === 0) continue;
       const row = unit * classes;
       for (let slot = 0; slot < candidates.length; slot++)
         into[slot] =
-          (into[slot] as number) +
-          activation * (this.#outWeights[row + (candidates[slot] as number)] as number);
+          (into[slot] as number) + activation * (outWeights[row + (candidates[slot] as number)] as number);
     }
   }
 
