@@ -7,6 +7,7 @@ import {
   defaultSoftmaxRegressionOptions,
   SoftmaxRegression,
   type SoftmaxRegressionOptions,
+  type Projection,
   type SoftmaxRegressionParameters,
   type TrainingExample,
 } from './softmax-regression.ts';
@@ -184,6 +185,8 @@ export class OfflineRanker {
   readonly #wordVectors: WordVectors | undefined;
   readonly #wordVectorWeight: number;
   readonly #unseenIdf: number;
+  /** Word-vector projections through the regression, by word (see `#projection`). */
+  readonly #projections = new Map<string, Projection>();
   /** Class index of the out-of-scope examples, when there are any. */
   readonly #outOfScopeClass: number | undefined;
 
@@ -330,7 +333,7 @@ export class OfflineRanker {
       scores = this.#blend(similarity.centroid, similarity.nearest);
     } else {
       centroid = this.#similarity.centroidScores(vector);
-      scores = this.#regression.logits(this.#regressionVector(text, vectorized));
+      scores = this.#regressionScores(this.#regression, text, vectorized);
     }
     let probabilities = softmax(scores, this.temperature);
     let outOfScope = 0;
@@ -378,19 +381,13 @@ export class OfflineRanker {
     vectorized: { readonly vector: SparseVector; readonly norm: number },
   ): SparseVector {
     const sparse = this.#damped(vectorized);
-    const wordVectors = this.#wordVectors;
-    if (wordVectors === undefined) return sparse;
-    const dimensions = wordVectors.dimensions;
+    const words = this.#weightedWords(text);
+    if (words.length === 0) return sparse;
+    const dimensions = words[0]?.vector.length ?? 0;
     const mean = new Float64Array(dimensions);
-    for (const token of tokens(text)) {
-      if (isStopWord(token)) continue;
-      const vector = wordVectors.vector(token);
-      if (vector === undefined) continue;
-      // Words the roster never uses weigh like its rarest words: they are what the request is about.
-      const weight = this.#space.idfOf(`w:${stem(token)}`) ?? this.#unseenIdf;
+    for (const { vector, weight } of words)
       for (let dimension = 0; dimension < dimensions; dimension++)
         mean[dimension] = (mean[dimension] ?? 0) + weight * (vector[dimension] ?? 0);
-    }
     let squares = 0;
     for (const value of mean) squares += value * value;
     if (squares === 0) return sparse;
@@ -407,6 +404,73 @@ export class OfflineRanker {
       values[size + dimension] = (mean[dimension] ?? 0) * scale;
     }
     return { indices, values };
+  }
+
+  /**
+   * The regression's scores for a request: the same numbers as scoring `#regressionVector`, but
+   * the mean word vector enters as the weighted sum of each word's projection through the
+   * weights (remembered per word) instead of 100 dimensions multiplied through every class and
+   * hidden unit on each request.
+   */
+  #regressionScores(
+    regression: SoftmaxRegression,
+    text: string,
+    vectorized: { readonly vector: SparseVector; readonly norm: number },
+  ): Float64Array {
+    const sparse = this.#damped(vectorized);
+    const words = this.#weightedWords(text);
+    if (words.length === 0) return regression.logits(sparse);
+    const dimensions = words[0]?.vector.length ?? 0;
+    const mean = new Float64Array(dimensions);
+    let linear: Float64Array | undefined;
+    let hidden: Float64Array | undefined;
+    for (const { token, vector, weight } of words) {
+      for (let dimension = 0; dimension < dimensions; dimension++)
+        mean[dimension] = (mean[dimension] as number) + weight * (vector[dimension] as number);
+      const projection = this.#projection(regression, token, vector);
+      linear ??= new Float64Array(projection.linear.length);
+      hidden ??= new Float64Array(projection.hidden.length);
+      for (let index = 0; index < linear.length; index++)
+        linear[index] = (linear[index] as number) + weight * (projection.linear[index] as number);
+      for (let index = 0; index < hidden.length; index++)
+        hidden[index] = (hidden[index] as number) + weight * (projection.hidden[index] as number);
+    }
+    let squares = 0;
+    for (const value of mean) squares += value * value;
+    if (squares === 0 || linear === undefined || hidden === undefined) return regression.logits(sparse);
+    const scale = (this.#damping(vectorized.norm) * this.#wordVectorWeight) / Math.sqrt(squares);
+    for (let index = 0; index < linear.length; index++) linear[index] = (linear[index] as number) * scale;
+    for (let index = 0; index < hidden.length; index++) hidden[index] = (hidden[index] as number) * scale;
+    return regression.logits(sparse, undefined, { linear, hidden });
+  }
+
+  /**
+   * The request's content words that have a word vector, each with its weight in the mean: its
+   * IDF, or for words the roster never uses that of its rarest words, since they are what the
+   * request is about.
+   */
+  #weightedWords(text: string): Array<{ token: string; vector: Float32Array; weight: number }> {
+    const wordVectors = this.#wordVectors;
+    if (wordVectors === undefined) return [];
+    const words: Array<{ token: string; vector: Float32Array; weight: number }> = [];
+    for (const token of tokens(text)) {
+      if (isStopWord(token)) continue;
+      const vector = wordVectors.vector(token);
+      if (vector === undefined) continue;
+      words.push({ token, vector, weight: this.#space.idfOf(`w:${stem(token)}`) ?? this.#unseenIdf });
+    }
+    return words;
+  }
+
+  /** A word vector's projection through the regression, remembered (bounded to ~16 MB). */
+  #projection(regression: SoftmaxRegression, token: string, vector: Float32Array): Projection {
+    const known = this.#projections.get(token);
+    if (known) return known;
+    const projection = regression.project(this.#space.size, vector);
+    const bytes = (projection.linear.length + projection.hidden.length) * 8;
+    if (this.#projections.size * bytes >= 16 * 1024 * 1024) this.#projections.clear();
+    this.#projections.set(token, projection);
+    return projection;
   }
 
   /** How much of a request's evidence counts: 1 for a typical request, less for a shorter one. */

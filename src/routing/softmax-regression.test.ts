@@ -60,4 +60,34 @@ describe('SoftmaxRegression', () => {
       RangeError,
     );
   });
+
+  it('scores a dense block given as summed projections exactly as the block itself', () => {
+    // Features 0-2 as above; 3-4 a dense block (like the mean word vector).
+    const dense: TrainingExample[] = examples.map((example, index) => ({
+      ...example,
+      vector: {
+        indices: Int32Array.from([...example.vector.indices, 3, 4]),
+        values: Float64Array.from([...example.vector.values, (index % 5) / 5, example.label]),
+      },
+    }));
+    const model = new SoftmaxRegression(dense, 2, 5);
+    const x = [0.3, -0.2];
+    const y = [0.5, 0.9];
+    const block = [0.7 * (x[0] ?? 0) + 1.3 * (y[0] ?? 0), 0.7 * (x[1] ?? 0) + 1.3 * (y[1] ?? 0)];
+    const sparse = vector([1]);
+    const whole = model.logits({
+      indices: Int32Array.from([...sparse.indices, 3, 4]),
+      values: Float64Array.from([...sparse.values, ...block]),
+    });
+    const px = model.project(3, x);
+    const py = model.project(3, y);
+    const summed = model.logits(sparse, undefined, {
+      linear: px.linear.map((value, index) => 0.7 * value + 1.3 * (py.linear[index] ?? 0)),
+      hidden: px.hidden.map((value, index) => 0.7 * value + 1.3 * (py.hidden[index] ?? 0)),
+    });
+    expect(Array.from(summed).map((value, index) => value - (whole[index] ?? 0))).toEqual([
+      expect.closeTo(0, 9),
+      expect.closeTo(0, 9),
+    ]);
+  });
 });

@@ -44,6 +44,14 @@ export interface TrainingExample {
   readonly weight?: number;
 }
 
+/** A dense block of features multiplied through a model's weights (see `SoftmaxRegression.project`). */
+export interface Projection {
+  /** Contribution to each class's logit. */
+  readonly linear: Float64Array;
+  /** Contribution to each hidden unit's input, before its bias and ReLU. */
+  readonly hidden: Float64Array;
+}
+
 /** A trained model's numbers, for `restore`. `hidden` is absent for a plain linear model. */
 export interface SoftmaxRegressionParameters {
   readonly weights: Float32Array;
@@ -304,8 +312,13 @@ export class SoftmaxRegression {
     };
   }
 
-  /** Raw scores (logits) per class. */
-  logits(vector: SparseVector, output?: Float64Array): Float64Array {
+  /**
+   * Raw scores (logits) per class. `dense`, when given, is the part of a dense block of features
+   * already multiplied through the weights (see `project`): adding it gives the same scores as
+   * passing the block inside `vector`, at a fraction of the cost when the block is a sum of
+   * a few projected vectors (a request's word vectors).
+   */
+  logits(vector: SparseVector, output?: Float64Array, dense?: Projection): Float64Array {
     const into = output ?? new Float64Array(this.classes);
     into.set(this.#bias);
     const classes = this.classes;
@@ -320,10 +333,13 @@ export class SoftmaxRegression {
       for (let label = 0; label < classes; label++)
         into[label] = (into[label] as number) + value * (weights[row + label] as number);
     }
+    if (dense)
+      for (let label = 0; label < classes; label++)
+        into[label] = (into[label] as number) + (dense.linear[label] as number);
     const units = this.#units;
     if (units > 0) {
       const hidden = (this.#activations ??= new Float64Array(units));
-      this.#hiddenActivations(vector, hidden);
+      this.#hiddenActivations(vector, hidden, dense?.hidden);
       const outWeights = this.#outWeights;
       for (let unit = 0; unit < units; unit++) {
         const activation = hidden[unit] as number;
@@ -336,11 +352,37 @@ export class SoftmaxRegression {
     return into;
   }
 
-  /** ReLU of the hidden layer for a vector, written to `into`. */
-  #hiddenActivations(vector: SparseVector, into: Float64Array): void {
+  /**
+   * A dense vector placed at features `offset…offset+length-1`, multiplied through the linear
+   * weights and the hidden layer's input weights (before the bias and ReLU). Projections add up:
+   * the projection of `a·x + b·y` is `a·project(x) + b·project(y)`.
+   */
+  project(offset: number, vector: ArrayLike<number>): Projection {
+    const classes = this.classes;
+    const units = this.#units;
+    const linear = new Float64Array(classes);
+    const hidden = new Float64Array(units);
+    for (let dimension = 0; dimension < vector.length; dimension++) {
+      const value = vector[dimension] as number;
+      if (value === 0) continue;
+      const row = (offset + dimension) * classes;
+      const scaled = value * this.#scale;
+      for (let label = 0; label < classes; label++)
+        linear[label] = (linear[label] as number) + scaled * (this.#weights[row + label] as number);
+      const hiddenRow = (offset + dimension) * units;
+      for (let unit = 0; unit < units; unit++)
+        hidden[unit] = (hidden[unit] as number) + value * (this.#inWeights[hiddenRow + unit] as number);
+    }
+    return { linear, hidden };
+  }
+
+  /** ReLU of the hidden layer for a vector (plus a projected dense part), written to `into`. */
+  #hiddenActivations(vector: SparseVector, into: Float64Array, dense?: Float64Array): void {
     const units = this.#units;
     const inWeights = this.#inWeights;
     into.set(this.#inBias);
+    if (dense)
+      for (let unit = 0; unit < units; unit++) into[unit] = (into[unit] as number) + (dense[unit] as number);
     const { indices, values } = vector;
     for (let position = 0; position < indices.length; position++) {
       const row = (indices[position] as number) * units;
