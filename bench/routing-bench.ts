@@ -26,6 +26,7 @@ import {
   type LabeledRequest,
 } from '../src/routing/routing-evaluation.ts';
 import { defaultFeatureOptions } from '../src/routing/text-features.ts';
+import { defaultSoftmaxRegressionOptions } from '../src/routing/softmax-regression.ts';
 import { loadWordVectors } from '../src/routing/word-vectors.ts';
 import { seededRandom } from '../src/domain/seeded-random.ts';
 
@@ -209,26 +210,37 @@ function readLabeledIfPresent(file: string): LabeledRequest[] {
   return fs.existsSync(path.join(repositoryRoot, 'eval/routing', file)) ? readLabeled(file) : [];
 }
 
+/** The regression without its hidden layer: the linear model the shipped one adds the layer to. */
+const linear = { regression: { ...defaultSoftmaxRegressionOptions, hiddenUnits: 0 } };
+
 const rankerMethods: ReadonlyArray<readonly [string, OfflineRankerOptions]> = [
   [
     'similarity, words + pairs',
     { method: 'similarity', features: { ...defaultFeatureOptions, conceptWeight: 0, leadWeight: 0 } },
   ],
   ['similarity, + lexicon + lead', { method: 'similarity' }],
-  ['regression, words + pairs', { features: { ...defaultFeatureOptions, conceptWeight: 0, leadWeight: 0 } }],
-  ['regression, + lexicon', { features: { ...defaultFeatureOptions, leadWeight: 0 } }],
-  ['regression, + lexicon + lead', {}],
   [
-    'regression, + lexicon + lead + char 4-grams',
-    { features: { ...defaultFeatureOptions, characterWeight: 0.4 } },
+    'linear regression, words + pairs',
+    { ...linear, features: { ...defaultFeatureOptions, conceptWeight: 0, leadWeight: 0 } },
   ],
-  ['regression, + lexicon + lead + word vectors (shipped)', { wordVectors: loadWordVectors() }],
+  ['linear regression, + lexicon', { ...linear, features: { ...defaultFeatureOptions, leadWeight: 0 } }],
+  ['linear regression, + lexicon + lead', linear],
   [
-    'regression, words + pairs + word vectors',
+    'linear regression, + lexicon + lead + char 4-grams',
+    { ...linear, features: { ...defaultFeatureOptions, characterWeight: 0.4 } },
+  ],
+  ['linear regression, + lexicon + lead + word vectors', { ...linear, wordVectors: loadWordVectors() }],
+  [
+    'linear regression, words + pairs + word vectors',
     {
+      ...linear,
       wordVectors: loadWordVectors(),
       features: { ...defaultFeatureOptions, conceptWeight: 0, leadWeight: 0 },
     },
+  ],
+  [
+    'regression + hidden layer, + lexicon + lead + word vectors (shipped)',
+    { wordVectors: loadWordVectors() },
   ],
 ];
 
