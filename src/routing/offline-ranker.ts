@@ -381,18 +381,10 @@ export class OfflineRanker {
     vectorized: { readonly vector: SparseVector; readonly norm: number },
   ): SparseVector {
     const sparse = this.#damped(vectorized);
-    const words = this.#weightedWords(text);
-    if (words.length === 0) return sparse;
-    const dimensions = words[0]?.vector.length ?? 0;
-    const mean = new Float64Array(dimensions);
-    for (const { vector, weight } of words)
-      for (let dimension = 0; dimension < dimensions; dimension++)
-        mean[dimension] = (mean[dimension] ?? 0) + weight * (vector[dimension] ?? 0);
-    let squares = 0;
-    for (const value of mean) squares += value * value;
-    if (squares === 0) return sparse;
-    // Damped like the sparse features: a two-word request is less sure than a sentence.
-    const scale = (this.#damping(vectorized.norm) * this.#wordVectorWeight) / Math.sqrt(squares);
+    const mean = this.#weightedMean(this.#weightedWords(text));
+    const scale = this.#meanScale(mean, vectorized.norm);
+    if (scale === 0) return sparse;
+    const dimensions = mean.length;
     const offset = this.#space.size;
     const size = sparse.indices.length;
     const indices = new Int32Array(size + dimensions);
@@ -419,29 +411,41 @@ export class OfflineRanker {
   ): Float64Array {
     const sparse = this.#damped(vectorized);
     const words = this.#weightedWords(text);
-    if (words.length === 0) return regression.logits(sparse);
-    const dimensions = words[0]?.vector.length ?? 0;
-    const mean = new Float64Array(dimensions);
+    const scale = this.#meanScale(this.#weightedMean(words), vectorized.norm);
+    if (scale === 0) return regression.logits(sparse);
     let linear: Float64Array | undefined;
     let hidden: Float64Array | undefined;
     for (const { token, vector, weight } of words) {
-      for (let dimension = 0; dimension < dimensions; dimension++)
-        mean[dimension] = (mean[dimension] as number) + weight * (vector[dimension] as number);
       const projection = this.#projection(regression, token, vector);
       linear ??= new Float64Array(projection.linear.length);
       hidden ??= new Float64Array(projection.hidden.length);
       for (let index = 0; index < linear.length; index++)
-        linear[index] = (linear[index] as number) + weight * (projection.linear[index] as number);
+        linear[index] = (linear[index] as number) + scale * weight * (projection.linear[index] as number);
       for (let index = 0; index < hidden.length; index++)
-        hidden[index] = (hidden[index] as number) + weight * (projection.hidden[index] as number);
+        hidden[index] = (hidden[index] as number) + scale * weight * (projection.hidden[index] as number);
     }
+    if (linear === undefined || hidden === undefined) return regression.logits(sparse);
+    return regression.logits(sparse, undefined, { linear, hidden });
+  }
+
+  /** The weighted sum of the words' vectors (its direction is the mean word vector's). */
+  #weightedMean(words: ReadonlyArray<{ vector: Float32Array; weight: number }>): Float64Array {
+    const mean = new Float64Array(this.#wordVectors?.dimensions ?? 0);
+    for (const { vector, weight } of words)
+      for (let dimension = 0; dimension < mean.length; dimension++)
+        mean[dimension] = (mean[dimension] as number) + weight * (vector[dimension] ?? 0);
+    return mean;
+  }
+
+  /**
+   * What the weighted sum is multiplied by to become the request's dense features: unit length,
+   * then damped like the sparse features (a two-word request is less sure than a sentence) and
+   * weighted. 0 when the request has no word vectors.
+   */
+  #meanScale(mean: Float64Array, norm: number): number {
     let squares = 0;
     for (const value of mean) squares += value * value;
-    if (squares === 0 || linear === undefined || hidden === undefined) return regression.logits(sparse);
-    const scale = (this.#damping(vectorized.norm) * this.#wordVectorWeight) / Math.sqrt(squares);
-    for (let index = 0; index < linear.length; index++) linear[index] = (linear[index] as number) * scale;
-    for (let index = 0; index < hidden.length; index++) hidden[index] = (hidden[index] as number) * scale;
-    return regression.logits(sparse, undefined, { linear, hidden });
+    return squares === 0 ? 0 : (this.#damping(norm) * this.#wordVectorWeight) / Math.sqrt(squares);
   }
 
   /**
