@@ -4,16 +4,16 @@ import { createRequire } from 'node:module';
 // when Nova starts, so commands that never pack context (`nova --help`, `nova route`) do not pay.
 const require = createRequire(import.meta.url);
 type CountTokens = (text: string) => number;
-let o200kCount: CountTokens | undefined;
-let cl100kCount: CountTokens | undefined;
-function countO200k(text: string): number {
-  o200kCount ??= (require('gpt-tokenizer/encoding/o200k_base') as { countTokens: CountTokens }).countTokens;
-  return o200kCount(text);
+/** A counter that loads its encoding on first use. */
+function lazyCounter(encoding: string): CountTokens {
+  let count: CountTokens | undefined;
+  return (text) =>
+    (count ??= (require(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: CountTokens }).countTokens)(
+      text,
+    );
 }
-function countCl100k(text: string): number {
-  cl100kCount ??= (require('gpt-tokenizer/encoding/cl100k_base') as { countTokens: CountTokens }).countTokens;
-  return cl100kCount(text);
-}
+const countO200k = lazyCounter('o200k_base');
+const countCl100k = lazyCounter('cl100k_base');
 
 export interface TokenCounter {
   readonly encoding: 'o200k_base' | 'cl100k_base';
@@ -22,11 +22,11 @@ export interface TokenCounter {
   count(text: string): number;
 }
 
-const o200k: TokenCounter = { encoding: 'o200k_base', approximate: false, count: (text) => countO200k(text) };
+const o200k: TokenCounter = { encoding: 'o200k_base', approximate: false, count: countO200k };
 const cl100k: TokenCounter = {
   encoding: 'cl100k_base',
   approximate: false,
-  count: (text) => countCl100k(text),
+  count: countCl100k,
 };
 const cl100kEstimate: TokenCounter = { ...cl100k, approximate: true };
 

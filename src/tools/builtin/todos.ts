@@ -71,10 +71,12 @@ export function nextUp(items: readonly TodoItem[]): TodoItem[] {
 export const todoSelections = ['open', 'overdue', 'blocked', 'done', 'cancelled', 'all'] as const;
 export type TodoSelection = (typeof todoSelections)[number];
 
+const todoTitle = z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500);
+
 /** What adding a to-do takes (the `task_create` tool's input, and `POST /v1/todos`). */
 export const todoCreateInput = z
   .object({
-    title: z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500),
+    title: todoTitle,
     project: z.string().trim().min(1).max(100).optional(),
     priority: z.enum(todoPriorities).default('normal'),
     due: isoDate.optional(),
@@ -85,7 +87,7 @@ export const todoCreateInput = z
 /** What changing a to-do takes, besides its id (`task_update`, `PATCH /v1/todos/:id`). */
 export const todoChangeInput = z
   .object({
-    title: z.string().trim().min(3, 'say what to do (at least 3 characters)').max(500).optional(),
+    title: todoTitle.optional(),
     project: z.string().trim().min(1).max(100).optional(),
     priority: z.enum(todoPriorities).optional(),
     due: isoDate.nullable().optional(),
