@@ -311,6 +311,63 @@ export function routerQuality(): Record<string, ReturnType<typeof evaluateRoutin
   };
 }
 
+interface Annotation {
+  readonly text: string;
+  readonly agent: string | null;
+  /** Answers the annotator found about equally right. */
+  readonly also: ReadonlyArray<string | null>;
+}
+
+/** The four independent annotations of default-roster.jsonl (eval/routing/annotations/README.md). */
+export function readAnnotations(): Annotation[][] {
+  const folder = path.join(repositoryRoot, 'eval/routing/annotations');
+  return fs
+    .readdirSync(folder)
+    .filter((file) => /^default-roster\.annotator-[a-z]\.jsonl$/.test(file))
+    .sort()
+    .map((file) =>
+      fs
+        .readFileSync(path.join(folder, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Annotation),
+    );
+}
+
+/**
+ * How the shipped router's answers compare with independent readers of the agents' descriptions
+ * on the shipped set: each annotator's agreement with the labels (a ceiling for any router that
+ * reads descriptions), and the router's accuracy when an answer at least two of the four
+ * annotators gave or accepted counts as right besides the label. `null` is abstaining.
+ */
+export function annotatorStudy(): Record<string, number> {
+  const main = readLabeled('default-roster.jsonl');
+  const annotations = readAnnotations();
+  const router = createRouter({ agents: loadAgentProfiles(path.join(repositoryRoot, 'agents')) });
+  const figures: Record<string, number> = {};
+  const answerable = main.flatMap((row, index) => (row.agent === null ? [] : [{ row, index }]));
+  annotations.forEach((rows, number) => {
+    const name = String.fromCharCode(97 + number);
+    figures[`annotator ${name} agrees (answerable)`] =
+      answerable.filter(({ row, index }) => rows[index]?.agent === row.agent).length / answerable.length;
+  });
+  let strict = 0;
+  let accepted = 0;
+  for (const { row, index } of answerable) {
+    const decision = router.route({ text: row.text });
+    const answer = decision.kind === 'decision' ? decision.agent : null;
+    if (answer === row.agent) strict += 1;
+    const accepting = annotations.filter((rows) => {
+      const annotation = rows[index];
+      return annotation !== undefined && (annotation.agent === answer || annotation.also.includes(answer));
+    }).length;
+    if (answer === row.agent || accepting >= 2) accepted += 1;
+  }
+  figures['router accuracy (labels)'] = strict / answerable.length;
+  figures['router accuracy (labels or ≥2 annotators accept)'] = accepted / answerable.length;
+  return figures;
+}
+
 /**
  * The chain with the embedding strategy (offline glove:50k embedder) after the ranker, on each
  * eval set: what `routing.embeddingModel` adds where the ranker was unsure.
@@ -363,6 +420,8 @@ if (
         .join(' | ')}\n`,
     );
   }
+  for (const [name, value] of Object.entries(annotatorStudy()))
+    process.stdout.write(`${name.padEnd(50)} ${format(value)}\n`);
   const withEmbedding = Object.entries(await routerWithEmbeddingQuality()).map(
     ([name, report]) => [`${name}+emb`, report] as const,
   );

@@ -78,6 +78,28 @@ describe('the routing eval sets', () => {
     expect(borders.filter((row) => mainTexts.has(row.text.toLowerCase()))).toEqual([]);
   });
 
+  it('have four independent annotations of the shipped set, line by line, naming only roster agents', () => {
+    const folder = path.join(root, 'eval/routing/annotations');
+    const files = fs.readdirSync(folder).filter((file) => file.endsWith('.jsonl'));
+    expect(files).toHaveLength(4);
+    for (const file of files) {
+      const rows = fs
+        .readFileSync(path.join(folder, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map(
+          (line) => JSON.parse(line) as { text: string; agent: string | null; also: Array<string | null> },
+        );
+      expect(
+        rows.map((row) => row.text),
+        file,
+      ).toEqual(main.map((row) => row.text));
+      for (const row of rows)
+        for (const answer of [row.agent, ...row.also])
+          if (answer !== null) expect(names.has(answer), `${file}: ${answer}`).toBe(true);
+    }
+  });
+
   it('the offline ranker keeps its measured quality on the blind set (floors a little under decision 0004)', () => {
     const report = evaluateRouting(router(), blind);
     expect(report.answerable.accuracy).toBeGreaterThanOrEqual(0.87);
