@@ -33,7 +33,7 @@ describe('ranker strategy', () => {
       true,
     );
     expect(decision.reasons[0]).toMatch(
-      /^ranker: closest to test-writer's description and examples \(confidence 0\.\d\d, next /,
+      /^ranker: closest to the description and examples of test-writer \(confidence 0\.\d\d, next /,
     );
   });
 

@@ -114,7 +114,7 @@ export function createRankerStrategy(options: {
           confidence: top.confidence,
           alternatives: ranking.candidates.slice(1, questionCandidates),
           reasons: [
-            `ranker: closest to ${top.agent}'s description and examples (confidence ${formatConfidence(top.confidence)}${runnerUp ? `, next ${runnerUp.agent} ${formatConfidence(runnerUp.confidence)}` : ''})`,
+            `ranker: closest to the description and examples of ${top.agent} (confidence ${formatConfidence(top.confidence)}${runnerUp ? `, next ${runnerUp.agent} ${formatConfidence(runnerUp.confidence)}` : ''})`,
           ],
           strategy: 'ranker',
         },
