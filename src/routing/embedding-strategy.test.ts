@@ -54,7 +54,7 @@ describe('embedding strategy', () => {
     expect(outcome.decision.confidence).toBeLessThanOrEqual(1);
     expect(outcome.decision.alternatives).toHaveLength(2);
     expect(outcome.decision.reasons[0]).toMatch(
-      /^embedding \(glove:[0-9a-f]+\): nearest to translator's examples \(similarity 0\.\d\d, confidence \d\.\d\d\)$/,
+      /^embedding \(glove:[0-9a-f]+\): nearest to the examples of translator \(similarity 0\.\d\d, confidence \d\.\d\d\)$/,
     );
   });
 

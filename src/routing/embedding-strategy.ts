@@ -136,7 +136,7 @@ export function createEmbeddingStrategy(options: {
           confidence: top.confidence,
           alternatives: ranked.slice(1, 3),
           reasons: [
-            `embedding (${options.embedder.id}): nearest to ${top.agent}'s examples (similarity ${topScore.toFixed(2)}, confidence ${formatConfidence(top.confidence)})`,
+            `embedding (${options.embedder.id}): nearest to the examples of ${top.agent} (similarity ${topScore.toFixed(2)}, confidence ${formatConfidence(top.confidence)})`,
           ],
           strategy: 'embedding',
         },

@@ -51,7 +51,7 @@ describe('routing with an embedding model (routing.embeddingModel), end to end',
     });
     expect(asked.code, asked.stderr).toBe(0);
     expect(asked.stderr).toMatch(
-      /→ translator \(confidence \d\.\d\d; .*embedding \(glove:[0-9a-f]+\): nearest to translator's examples/,
+      /→ translator \(confidence \d\.\d\d; .*embedding \(glove:[0-9a-f]+\): nearest to the examples of translator/,
     );
     const runId = /run (run_\w+) succeeded/.exec(asked.stderr)?.[1];
     const shown = JSON.parse(
