@@ -15,13 +15,21 @@ import type { RunFilter, RunJournal } from '../ports/run-journal.ts';
 import type { EffectLedger } from '../ports/effect-ledger.ts';
 import type { ApprovalStore } from '../ports/approval-store.ts';
 import type { ClarificationStore, PendingClarification } from '../ports/clarification-store.ts';
+import type { RankerTrainer, TrainedRanker } from '../ports/ranker-trainer.ts';
 import { evaluateToolAccess, type GlobalPolicy } from '../policy/tool-access.ts';
 import type { PipelineAgentRequest } from '../pipelines/pipeline-engine.ts';
 import type { TraceStore } from '../ports/trace-store.ts';
 import type { SpanParent, Tracer } from '../ports/tracer.ts';
 import type { Span } from '../domain/span.ts';
 import type { PriceLookup } from '../runtime/model-prices.ts';
-import { createRouter, type Router, type RoutingRule, type RoutingThresholds } from '../routing/router.ts';
+import {
+  createRouter,
+  routerNeedsTraining,
+  type Router,
+  type RouterOptions,
+  type RoutingRule,
+  type RoutingThresholds,
+} from '../routing/router.ts';
 import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy.ts';
 import { createEmbeddingStrategy, type EmbeddingThresholds } from '../routing/embedding-strategy.ts';
 import type { RoutingStrategy } from '../routing/routing-strategy.ts';
@@ -65,6 +73,14 @@ export interface NovaAppDependencies {
     readonly cache?: RankerCache;
     /** Told when the ranker is trained rather than restored (it takes seconds): a progress line. */
     readonly onTrain?: (agentCount: number) => void;
+    /**
+     * Trains the ranker away from this thread (`routeAsync` and `prepareRouter` use it), so a
+     * server keeps answering while it trains; without one, the first routing after a change
+     * trains here.
+     */
+    readonly trainer?: RankerTrainer;
+    /** Told when the trainer failed and the ranker is trained here instead. */
+    readonly onTrainerError?: (error: unknown) => void;
     /** An embedding model: routes what the ranker was unsure about by meaning (after it, before a model tie-break). */
     readonly embedder?: Embedder;
     readonly embeddingThresholds?: Partial<EmbeddingThresholds>;
@@ -144,6 +160,14 @@ interface PreparedRun {
   readonly projects: ProjectRef[];
 }
 
+/** The trainer's work for one version of the agent catalog. */
+interface RouterTraining {
+  readonly version: number;
+  done: Promise<void>;
+  /** Set when training finished with a trained ranker (not when it was already cached). */
+  trained?: TrainedRanker;
+}
+
 /** Nova's application layer: what every interface (CLI, HTTP, later MCP) calls. */
 export class NovaApp {
   readonly #dependencies: NovaAppDependencies;
@@ -151,6 +175,8 @@ export class NovaApp {
   /** Equal tasks in flight, by fingerprint: a second equal request joins the first. */
   readonly #inFlightByFingerprint = new Map<string, StartedRun>();
   #router: { version: number; router: Router } | undefined;
+  /** The trainer's work for a catalog version; what it trained seeds the router's cache. */
+  #training: RouterTraining | undefined;
   #embedding: { version: number; strategy: RoutingStrategy } | undefined;
   readonly #tools: { get(name: string): Tool | undefined; list(): Tool[] };
 
@@ -249,6 +275,7 @@ export class NovaApp {
     /** A follow-up: when nothing else decides, the agent of the run it follows takes it. */
     followsRunId?: string;
   }): Promise<RoutingResult> {
+    await this.prepareRouter();
     const offline = this.route(input);
     if (offline.kind === 'decision') return offline;
     const routed = await this.#routeUnsure(input, offline);
@@ -362,27 +389,81 @@ export class NovaApp {
     return this.#embedding.strategy;
   }
 
-  #currentRouter(): Router {
+  /**
+   * Makes sure the router for the current agents is ready without training it on this thread:
+   * when its ranker is not cached, the trainer trains it elsewhere and routing waits for that
+   * while everything else goes on. Call it ahead (a server does at start and after agent edits)
+   * so the first routed request does not wait. A failed trainer is reported, and the ranker is
+   * then trained here on first use.
+   */
+  async prepareRouter(): Promise<void> {
     const { catalog, routing } = this.#dependencies;
-    if (this.#router?.version !== catalog.version) {
-      const agents = catalog.list().map((agent) => ({
+    const trainer = routing?.trainer;
+    if (trainer === undefined || this.#router?.version === catalog.version) return;
+    if (this.#training?.version !== catalog.version) {
+      const options = this.#routerOptions();
+      const training: RouterTraining = { version: catalog.version, done: Promise.resolve() };
+      if (routerNeedsTraining(options))
+        training.done = trainer
+          .train({
+            agents: options.agents,
+            ...(options.wordVectors === undefined ? {} : { wordVectors: options.wordVectors }),
+            ...(options.outOfScope === undefined ? {} : { outOfScope: options.outOfScope }),
+          })
+          .then(
+            (trained) => {
+              if (trained) training.trained = trained;
+            },
+            (error: unknown) => {
+              // Stopped because Nova is shutting down: nothing to report, nothing will route.
+              if (!(error instanceof NovaError && error.code === 'CANCELLED'))
+                routing?.onTrainerError?.(error);
+            },
+          );
+      this.#training = training;
+    }
+    await this.#training.done;
+  }
+
+  #routerOptions(): RouterOptions {
+    const { catalog, routing } = this.#dependencies;
+    return {
+      agents: catalog.list().map((agent) => ({
         name: agent.name,
         title: agent.title,
         description: agent.description,
         examples: agent.examples,
         instructions: agent.instructions,
-      }));
+      })),
+      ...(routing?.rules ? { rules: routing.rules } : {}),
+      ...(routing?.thresholds ? { thresholds: routing.thresholds } : {}),
+      ...(routing?.wordVectors === undefined ? {} : { wordVectors: routing.wordVectors }),
+      ...(routing?.outOfScope === undefined ? {} : { outOfScope: routing.outOfScope }),
+      ...(routing?.cache === undefined ? {} : { cache: routing.cache }),
+      ...(routing?.onTrain === undefined ? {} : { onTrain: routing.onTrain }),
+    };
+  }
+
+  #currentRouter(): Router {
+    const { catalog } = this.#dependencies;
+    if (this.#router?.version !== catalog.version) {
+      const options = this.#routerOptions();
+      // What the trainer produced for this version restores here, whether or not the cache kept it.
+      const trained = this.#training?.version === catalog.version ? this.#training.trained : undefined;
+      const cache = options.cache;
       this.#router = {
         version: catalog.version,
-        router: createRouter({
-          agents,
-          ...(routing?.rules ? { rules: routing.rules } : {}),
-          ...(routing?.thresholds ? { thresholds: routing.thresholds } : {}),
-          ...(routing?.wordVectors === undefined ? {} : { wordVectors: routing.wordVectors }),
-          ...(routing?.outOfScope === undefined ? {} : { outOfScope: routing.outOfScope }),
-          ...(routing?.cache === undefined ? {} : { cache: routing.cache }),
-          ...(routing?.onTrain === undefined ? {} : { onTrain: routing.onTrain }),
-        }),
+        router: createRouter(
+          trained
+            ? {
+                ...options,
+                cache: {
+                  get: (key) => (key === trained.key ? trained.bytes : cache?.get(key)),
+                  set: (key, value) => cache?.set(key, value),
+                },
+              }
+            : options,
+        ),
       };
     }
     return this.#router.router;

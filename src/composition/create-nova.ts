@@ -34,6 +34,7 @@ import { createGitDiffTool } from '../tools/builtin/git-diff.ts';
 import { createEmailDraftTool } from '../tools/builtin/email-draft.ts';
 import { SqliteDraftStore } from '../adapters/sqlite/sqlite-draft-store.ts';
 import type { DraftStore } from '../ports/draft-store.ts';
+import { createWorkerRankerTrainer } from '../adapters/workers/worker-ranker-trainer.ts';
 import { createFileRankerCache, defaultCacheDir } from '../adapters/fs/file-ranker-cache.ts';
 import { loadOutOfScopeExamples } from '../routing/out-of-scope-examples.ts';
 import { loadWordVectors } from '../routing/word-vectors.ts';
@@ -256,6 +257,15 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       new AgentDirectorySource(config.agentsDir, new Set(tools.list().map((tool) => tool.name))),
     );
     await catalog.reload();
+    const routerCacheDirectory = path.join(defaultCacheDir(options.env), 'router');
+    const trainingProgress = (agents: number): void =>
+      options.progress?.(
+        `training the router on ${agents} agents (once after the agent files change; it is cached in ${defaultCacheDir(options.env)})…`,
+      );
+    const trainer = createWorkerRankerTrainer({
+      cacheDirectory: routerCacheDirectory,
+      ...(options.progress ? { onTrain: trainingProgress } : {}),
+    });
     const app = new NovaApp({
       catalog,
       journal,
@@ -311,15 +321,13 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
             ? {}
             : { maxOutOfScope: config.routing.maxOutOfScope }),
         },
-        cache: createFileRankerCache(path.join(defaultCacheDir(options.env), 'router')),
-        ...(options.progress
-          ? {
-              onTrain: (agents: number) =>
-                options.progress?.(
-                  `training the router on ${agents} agents (once after the agent files change; it is cached in ${defaultCacheDir(options.env)})…`,
-                ),
-            }
-          : {}),
+        cache: createFileRankerCache(routerCacheDirectory),
+        trainer,
+        ...(options.progress ? { onTrain: trainingProgress } : {}),
+        onTrainerError: (error: unknown) =>
+          options.progress?.(
+            `nova: training the router in a worker thread failed (${error instanceof Error ? error.message : String(error)}); training it here instead`,
+          ),
         ...(config.routing.embeddingModel === undefined
           ? {}
           : {
@@ -438,6 +446,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         catalog.stop();
         reminders.stop();
         pipelineSignal.abort();
+        await trainer.close();
         await databases.close();
         await app.shutdown();
         await tracing.exporter?.shutdown();

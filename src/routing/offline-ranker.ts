@@ -80,6 +80,8 @@ export interface OfflineRankerOptions {
 export interface RankerCache {
   get(key: string): Uint8Array | undefined;
   set(key: string, value: Uint8Array): void;
+  /** Whether `get` would find something, without reading it (`get` is used when absent). */
+  has?(key: string): boolean;
 }
 
 /**
@@ -227,10 +229,9 @@ export class OfflineRanker {
     const candidateLimit = settings.candidateLimit;
     const classes = this.agents.length + (this.#outOfScopeClass === undefined ? 0 : 1);
 
-    const cacheKey =
-      options.cache && this.method === 'softmax-regression' && (!this.#wordVectors || this.#wordVectors.id)
-        ? trainedCacheKey(documents, outOfScope, settings, this.#wordVectors?.id)
-        : undefined;
+    const cacheKey = options.cache
+      ? cacheKeyOf(documents, outOfScope, settings, this.#wordVectors)
+      : undefined;
     const restored =
       cacheKey === undefined
         ? undefined
@@ -530,6 +531,34 @@ function topCandidates(probabilities: Float64Array, agents: readonly string[], l
     if (top.length > limit) top.pop();
   }
   return top;
+}
+
+/**
+ * Whether a ranker for these agents and options is in `options.cache`, so that building it
+ * restores instead of training. False without a cache, or when the ranker cannot be cached.
+ */
+export function isRankerCached(profiles: readonly AgentProfile[], options: OfflineRankerOptions): boolean {
+  const cache = options.cache;
+  if (cache === undefined) return false;
+  const key = cacheKeyOf(
+    trainingDocuments(profiles, trainingSettings(options).calibrationFolds),
+    (options.outOfScope ?? []).filter((text) => text.trim() !== ''),
+    trainingSettings(options),
+    options.wordVectors,
+  );
+  if (key === undefined) return false;
+  return cache.has ? cache.has(key) : cache.get(key) !== undefined;
+}
+
+/** The cache key of a trained regression; undefined when it cannot be cached (similarity method, vectors without an id). */
+function cacheKeyOf(
+  documents: readonly TrainingDocument[],
+  outOfScope: readonly string[],
+  settings: TrainingSettings,
+  wordVectors: WordVectors | undefined,
+): string | undefined {
+  if (settings.method !== 'softmax-regression' || (wordVectors && !wordVectors.id)) return undefined;
+  return trainedCacheKey(documents, outOfScope, settings, wordVectors?.id);
 }
 
 function trainedCacheKey(

@@ -3,6 +3,7 @@ import type { Clarification, RoutingDecision, RoutingResult } from '../domain/ro
 import type { AgentProfile } from './agent-profile.ts';
 import { createExplicitMentionStrategy } from './explicit-mention-strategy.ts';
 import {
+  isRankerCached,
   OfflineRanker,
   type OfflineRankerOptions,
   type RankerCache,
@@ -116,6 +117,14 @@ export function createRouter(options: RouterOptions): Router {
       return clarify(previous, options.agents.length);
     },
   };
+}
+
+/**
+ * Whether building this router would train its ranker (seconds) rather than restore it from
+ * `options.cache` (a fraction of a second): the moment to train it elsewhere first.
+ */
+export function routerNeedsTraining(options: RouterOptions): boolean {
+  return options.agents.length > 0 && !isRankerCached(options.agents, rankerOptions(options));
 }
 
 function rankerOptions(options: RouterOptions): OfflineRankerOptions {

@@ -33,6 +33,9 @@ export function createFileRankerCache(directory: string, keep = 16): RankerCache
         return undefined;
       }
     },
+    has(key) {
+      return fs.existsSync(fileOf(key));
+    },
     set(key, value) {
       try {
         fs.mkdirSync(directory, { recursive: true, mode: 0o700 });

@@ -14,7 +14,7 @@ export interface HttpServer {
 
 /**
  * Starts the API on the configured address (127.0.0.1 unless configured otherwise), watching
- * the agents folder so edits apply without a restart.
+ * the agents folder so edits apply without a restart, and training the router in the background.
  */
 export async function startHttpServer(
   nova: Nova,
@@ -24,7 +24,13 @@ export async function startHttpServer(
   const port = overrides.port ?? nova.config.server.port;
   const token = loadOrCreateApiToken(nova.config.dataDir);
   const recoveredRuns = await nova.app.recoverInterrupted();
-  nova.app.catalog.watch();
+  // The router is trained in a worker thread, now and after each agent edit, so the first routed
+  // request after either does not wait for it and nothing else waits at all.
+  const prepareRouter = (): void => void nova.app.prepareRouter().catch(() => undefined);
+  nova.app.catalog.watch((error) => {
+    if (error === undefined) prepareRouter();
+  });
+  prepareRouter();
   const app = createHttpApp({
     app: nova.app,
     token: token.value,

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { createTestApp } from '../../test/support/test-app.ts';
+import type { RankerTrainer, RankerTrainingInput, TrainedRanker } from '../ports/ranker-trainer.ts';
+import type { RankerCache } from '../routing/offline-ranker.ts';
+import { createRouter } from '../routing/router.ts';
+
+const requests = ['translate this letter into German', 'hello, what can you do?'];
+
+function memoryCache(): RankerCache & { readonly entries: Map<string, Uint8Array> } {
+  const entries = new Map<string, Uint8Array>();
+  return {
+    entries,
+    get: (key) => entries.get(key),
+    set: (key, value) => void entries.set(key, value),
+    has: (key) => entries.has(key),
+  };
+}
+
+/** What a real trainer does, here and now: build the router from the same input and keep what it trained. */
+function trainHere(input: RankerTrainingInput): TrainedRanker | undefined {
+  let trained: TrainedRanker | undefined;
+  createRouter({
+    ...input,
+    cache: { get: () => undefined, set: (key, bytes) => (trained = { key, bytes }) },
+  });
+  return trained;
+}
+
+/** A trainer whose trainings finish when the test says so; like the worker, it also fills `cache`. */
+function heldTrainer(cache?: RankerCache) {
+  const calls: RankerTrainingInput[] = [];
+  const pending: Array<() => void> = [];
+  const trainer: RankerTrainer = {
+    train(input) {
+      calls.push(input);
+      return new Promise((resolve) =>
+        pending.push(() => {
+          const trained = trainHere(input);
+          if (trained) cache?.set(trained.key, trained.bytes);
+          resolve(trained);
+        }),
+      );
+    },
+    close: () => Promise.resolve(),
+  };
+  return { trainer, calls, finish: () => pending.splice(0).forEach((release) => release()) };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+describe('routing with a ranker trainer (the server trains away from its thread)', () => {
+  it('has requests wait for one training, then routes with its ranker and trains nothing here', async () => {
+    const { trainer, calls, finish } = heldTrainer();
+    let trainedHere = 0;
+    const cache = memoryCache();
+    const { app } = await createTestApp({
+      model: false,
+      routing: { wordVectors: false, outOfScope: false, cache, trainer, onTrain: () => (trainedHere += 1) },
+    });
+    const answers = requests.map((text) => app.routeAsync({ text }));
+    let settled = false;
+    void Promise.all(answers).then(() => (settled = true));
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(settled).toBe(false); // routing waits for the ranker…
+    finish();
+    const routed = await Promise.all(answers);
+    expect(trainedHere).toBe(0); // …and restores it rather than training it again here
+
+    const plain = await createTestApp({ model: false, routing: { wordVectors: false, outOfScope: false } });
+    for (const [index, text] of requests.entries())
+      expect(routed[index]).toEqual(await plain.app.routeAsync({ text }));
+  });
+
+  it('does not call the trainer when the ranker is cached, and prepares ahead when asked', async () => {
+    const cache = memoryCache();
+    const first = heldTrainer(cache);
+    const { app } = await createTestApp({
+      model: false,
+      routing: { wordVectors: false, outOfScope: false, cache, trainer: first.trainer },
+    });
+    const prepared = app.prepareRouter();
+    await settle();
+    first.finish();
+    await prepared;
+    expect(first.calls).toHaveLength(1);
+    expect(cache.entries.size).toBe(1);
+
+    const second = heldTrainer(cache);
+    const again = await createTestApp({
+      model: false,
+      routing: { wordVectors: false, outOfScope: false, cache, trainer: second.trainer },
+    });
+    await again.app.prepareRouter();
+    expect(second.calls).toHaveLength(0);
+  });
+
+  it('reports a failed trainer and trains here instead, so routing still answers', async () => {
+    const failures: unknown[] = [];
+    let trainedHere = 0;
+    const { app } = await createTestApp({
+      model: false,
+      routing: {
+        wordVectors: false,
+        outOfScope: false,
+        trainer: { train: () => Promise.reject(new Error('worker crashed')), close: () => Promise.resolve() },
+        onTrainerError: (error) => failures.push(error),
+        onTrain: () => (trainedHere += 1),
+      },
+    });
+    const routed = await app.routeAsync({ text: requests[0] ?? '' });
+    expect(failures.map((error) => (error as Error).message)).toEqual(['worker crashed']);
+    expect(trainedHere).toBe(1);
+    expect(['decision', 'clarification']).toContain(routed.kind);
+  });
+});
