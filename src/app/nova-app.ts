@@ -166,6 +166,8 @@ interface RouterTraining {
   done: Promise<void>;
   /** Set when training finished with a trained ranker (not when it was already cached). */
   trained?: TrainedRanker;
+  /** Stops the training when the agents change again before it ends. */
+  readonly stop: AbortController;
 }
 
 /** Nova's application layer: what every interface (CLI, HTTP, later MCP) calls. */
@@ -399,30 +401,48 @@ export class NovaApp {
   async prepareRouter(): Promise<void> {
     const { catalog, routing } = this.#dependencies;
     const trainer = routing?.trainer;
-    if (trainer === undefined || this.#router?.version === catalog.version) return;
-    if (this.#training?.version !== catalog.version) {
-      const options = this.#routerOptions();
-      const training: RouterTraining = { version: catalog.version, done: Promise.resolve() };
-      if (routerNeedsTraining(options))
-        training.done = trainer
-          .train({
-            agents: options.agents,
-            ...(options.wordVectors === undefined ? {} : { wordVectors: options.wordVectors }),
-            ...(options.outOfScope === undefined ? {} : { outOfScope: options.outOfScope }),
-          })
-          .then(
-            (trained) => {
-              if (trained) training.trained = trained;
-            },
-            (error: unknown) => {
-              // Stopped because Nova is shutting down: nothing to report, nothing will route.
-              if (!(error instanceof NovaError && error.code === 'CANCELLED'))
-                routing?.onTrainerError?.(error);
-            },
-          );
-      this.#training = training;
+    if (trainer === undefined) return;
+    // The agents may change while training runs: then the training for the new version is awaited.
+    while (this.#router?.version !== catalog.version) {
+      if (this.#training?.version !== catalog.version) {
+        // A training for agents that changed since is no longer needed: its CPU goes to the new one.
+        this.#training?.stop.abort();
+        this.#training = this.#startTraining(trainer);
+      }
+      const training = this.#training;
+      await training.done;
+      if (training.version === catalog.version) return;
     }
-    await this.#training.done;
+  }
+
+  #startTraining(trainer: RankerTrainer): RouterTraining {
+    const { catalog, routing } = this.#dependencies;
+    const options = this.#routerOptions();
+    const training: RouterTraining = {
+      version: catalog.version,
+      done: Promise.resolve(),
+      stop: new AbortController(),
+    };
+    if (!routerNeedsTraining(options)) return training;
+    training.done = trainer
+      .train(
+        {
+          agents: options.agents,
+          ...(options.wordVectors === undefined ? {} : { wordVectors: options.wordVectors }),
+          ...(options.outOfScope === undefined ? {} : { outOfScope: options.outOfScope }),
+        },
+        { signal: training.stop.signal },
+      )
+      .then(
+        (trained) => {
+          if (trained) training.trained = trained;
+        },
+        (error: unknown) => {
+          // Stopped on purpose (agents changed again, or Nova is shutting down): nothing to report.
+          if (!(error instanceof NovaError && error.code === 'CANCELLED')) routing?.onTrainerError?.(error);
+        },
+      );
+    return training;
   }
 
   #routerOptions(): RouterOptions {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createTestApp } from '../../test/support/test-app.ts';
+import { createTestApp, testAgent } from '../../test/support/test-app.ts';
+import { NovaError } from '../domain/nova-error.ts';
 import type { RankerTrainer, RankerTrainingInput, TrainedRanker } from '../ports/ranker-trainer.ts';
 import type { RankerCache } from '../routing/offline-ranker.ts';
 import { createRouter } from '../routing/router.ts';
@@ -30,20 +31,26 @@ function trainHere(input: RankerTrainingInput): TrainedRanker | undefined {
 function heldTrainer(cache?: RankerCache) {
   const calls: RankerTrainingInput[] = [];
   const pending: Array<() => void> = [];
+  const stopped: RankerTrainingInput[] = [];
   const trainer: RankerTrainer = {
-    train(input) {
+    train(input, { signal } = {}) {
       calls.push(input);
-      return new Promise((resolve) =>
+      return new Promise((resolve, reject) => {
+        signal?.addEventListener('abort', () => {
+          stopped.push(input);
+          reject(new NovaError('CANCELLED', 'router training stopped: the agents changed'));
+        });
         pending.push(() => {
+          if (signal?.aborted) return;
           const trained = trainHere(input);
           if (trained) cache?.set(trained.key, trained.bytes);
           resolve(trained);
-        }),
-      );
+        });
+      });
     },
     close: () => Promise.resolve(),
   };
-  return { trainer, calls, finish: () => pending.splice(0).forEach((release) => release()) };
+  return { trainer, calls, stopped, finish: () => pending.splice(0).forEach((release) => release()) };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
@@ -93,6 +100,33 @@ describe('routing with a ranker trainer (the server trains away from its thread)
     });
     await again.app.prepareRouter();
     expect(second.calls).toHaveLength(0);
+  });
+
+  it('stops a training whose agents changed before it ended, and routes with the new agents', async () => {
+    const { trainer, calls, stopped, finish } = heldTrainer();
+    let trainedHere = 0;
+    const agents = [testAgent('assistant'), testAgent('translator', { tools: [] })];
+    const { app } = await createTestApp({
+      model: false,
+      agents,
+      routing: { wordVectors: false, outOfScope: false, trainer, onTrain: () => (trainedHere += 1) },
+    });
+    const routed = app.routeAsync({ text: 'translate this letter into German' });
+    let settled = false;
+    void routed.then(() => (settled = true));
+    await settle();
+    agents.push(testAgent('interpreter'));
+    await app.catalog.reload();
+    const prepared = app.prepareRouter();
+    await settle();
+    expect(calls.map((input) => input.agents.length)).toEqual([2, 3]);
+    expect(stopped.map((input) => input.agents.length)).toEqual([2]);
+    expect(settled).toBe(false); // the waiting request now waits for the new agents' training
+    finish();
+    await prepared;
+    expect(['decision', 'clarification']).toContain((await routed).kind);
+    expect(trainedHere).toBe(0);
+    expect(app.route({ text: '@interpreter hello' })).toMatchObject({ agent: 'interpreter' });
   });
 
   it('reports a failed trainer and trains here instead, so routing still answers', async () => {

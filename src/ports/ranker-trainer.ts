@@ -23,9 +23,10 @@ export interface RankerTrainingInput {
 export interface RankerTrainer {
   /**
    * Resolves with the trained ranker, or undefined when there was nothing to train (it was
-   * cached). Rejects when training failed or these options cannot be trained elsewhere.
+   * cached). Rejects when training failed or these options cannot be trained elsewhere, and
+   * with a CANCELLED NovaError when `signal` stopped it.
    */
-  train(input: RankerTrainingInput): Promise<TrainedRanker | undefined>;
+  train(input: RankerTrainingInput, options?: { signal?: AbortSignal }): Promise<TrainedRanker | undefined>;
   /** Stops any training still running (its callers' promises reject). */
   close(): Promise<void>;
 }

@@ -52,7 +52,7 @@ describe('the worker-thread ranker trainer', () => {
     expect(await trainer.train(options)).toBeUndefined(); // restored in the worker, nothing new
   });
 
-  it('refuses word vectors it cannot send, passes on what failed in the worker, and stops a training on close', async () => {
+  it('refuses word vectors it cannot send, passes on what failed in the worker, and stops a training when told or on close', async () => {
     const trainer = createWorkerRankerTrainer({});
     await expect(
       trainer.train({ ...options, wordVectors: { dimensions: 2, vector: () => undefined } }),
@@ -61,6 +61,10 @@ describe('the worker-thread ranker trainer', () => {
     await expect(trainer.train({ ...options, wordVectors: missing })).rejects.toThrow(
       /cannot read word vectors at \/nonexistent\/vectors\.bin/,
     );
+    const stop = new AbortController();
+    const changed = trainer.train(options, { signal: stop.signal });
+    stop.abort();
+    await expect(changed).rejects.toThrow('router training stopped: the agents changed');
     const running = trainer.train(options);
     await trainer.close();
     await expect(running).rejects.toThrow('router training stopped: Nova is shutting down');

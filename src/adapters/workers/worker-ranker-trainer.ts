@@ -31,10 +31,15 @@ export function createWorkerRankerTrainer(options: {
   readonly onTrain?: (agents: number) => void;
 }): RankerTrainer {
   const running = new Set<Worker>();
-  /** Workers `close` terminated: their callers hear why. */
-  const stopped = new WeakSet<Worker>();
+  /** Workers stopped on purpose, with why: their callers hear it. */
+  const stopped = new WeakMap<Worker, string>();
   return {
-    train(input: RankerTrainingInput): Promise<TrainedRanker | undefined> {
+    train(
+      input: RankerTrainingInput,
+      { signal }: { signal?: AbortSignal } = {},
+    ): Promise<TrainedRanker | undefined> {
+      if (signal?.aborted)
+        return Promise.reject(new NovaError('CANCELLED', 'router training stopped: the agents changed'));
       const vectors = input.wordVectors;
       const file =
         vectors === undefined || vectors === false ? undefined : (vectors as { file?: unknown }).file;
@@ -62,6 +67,11 @@ export function createWorkerRankerTrainer(options: {
       return new Promise<TrainedRanker | undefined>((resolve, reject) => {
         const worker = new Worker(new URL('./ranker-training-worker.ts', import.meta.url), { workerData });
         running.add(worker);
+        const abort = (): void => {
+          stopped.set(worker, 'the agents changed');
+          void worker.terminate();
+        };
+        signal?.addEventListener('abort', abort, { once: true });
         let result: { trained: TrainedRanker | undefined } | undefined;
         worker.on('message', (message: RankerWorkerMessage) => {
           if (message.kind === 'training') options.onTrain?.(message.agents);
@@ -78,9 +88,12 @@ export function createWorkerRankerTrainer(options: {
         });
         worker.once('exit', (code) => {
           running.delete(worker);
+          signal?.removeEventListener('abort', abort);
           if (result) resolve(result.trained);
           else if (stopped.has(worker))
-            reject(new NovaError('CANCELLED', 'router training stopped: Nova is shutting down'));
+            reject(
+              new NovaError('CANCELLED', `router training stopped: ${stopped.get(worker) ?? 'stopped'}`),
+            );
           else
             reject(
               new NovaError(
@@ -94,7 +107,7 @@ export function createWorkerRankerTrainer(options: {
     async close() {
       await Promise.all(
         [...running].map((worker) => {
-          stopped.add(worker);
+          stopped.set(worker, 'Nova is shutting down');
           return worker.terminate();
         }),
       );
