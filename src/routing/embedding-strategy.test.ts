@@ -118,4 +118,27 @@ describe('embedding strategy', () => {
     await broken.route({ text: 'translate this' }, { previous: [unsure] });
     expect(attempts).toBe(2);
   });
+  it('gives the event loop turns while it builds its index, so a server keeps answering', async () => {
+    // 30 agents × 40 examples of 128 dimensions: a leave-one-out pass of a few hundred milliseconds.
+    let seed = 1;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5;
+    const profiles = Array.from({ length: 30 }, (_, agent) => ({
+      name: `agent-${agent}`,
+      description: `agent ${agent}`,
+      examples: Array.from({ length: 40 }, (_, example) => `request ${agent} ${example}`),
+    }));
+    const embedder: Embedder = {
+      id: 'random',
+      embed: (texts) => Promise.resolve(texts.map(() => Float32Array.from({ length: 128 }, random))),
+    };
+    const strategy = createEmbeddingStrategy({ embedder, profiles });
+    let turns = 0;
+    const ticking = setInterval(() => (turns += 1), 1);
+    const started = performance.now();
+    await strategy.prepare();
+    const took = performance.now() - started;
+    clearInterval(ticking);
+    expect(took).toBeGreaterThan(50); // enough work that a blocking build would starve the timer
+    expect(turns).toBeGreaterThan(0);
+  });
 });

@@ -66,15 +66,22 @@ export function createEmbeddingStrategy(options: {
     const vectors = (await options.embedder.embed(texts, signal)).map(unit);
     const ownerArray = Int32Array.from(owners);
     // Leave-one-out: each example scored against every other text; descriptions are not held out.
+    // Seconds of work for a large roster, so it gives the event loop a turn every ~20 ms: a
+    // server keeps answering while the first request after a start or an edit waits for it.
     const heldOut: Array<{ scores: Float64Array; label: number }> = [];
-    vectors.forEach((vector, position) => {
+    let slice = performance.now();
+    for (const [position, vector] of vectors.entries()) {
+      if (performance.now() - slice > 20) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
       const isDescription = position === 0 || owners[position - 1] !== owners[position];
-      if (isDescription) return;
+      if (isDescription) continue;
       heldOut.push({
         scores: agentScores(vector, vectors, ownerArray, agents.length, neighbours, position),
         label: owners[position] ?? 0,
       });
-    });
+    }
     return { vectors, owners: ownerArray, temperature: fitTemperature(heldOut) };
   };
   const ready = (signal?: AbortSignal): Promise<AgentIndex> => {
