@@ -415,6 +415,14 @@ export class NovaApp {
     }
   }
 
+  /** Whether the router for the current agents is built or cached, so routing will not train it first. */
+  get routerIsTrained(): boolean {
+    return (
+      this.#router?.version === this.#dependencies.catalog.version ||
+      !routerNeedsTraining(this.#routerOptions())
+    );
+  }
+
   #startTraining(trainer: RankerTrainer): RouterTraining {
     const { catalog, routing } = this.#dependencies;
     const options = this.#routerOptions();

@@ -62,6 +62,15 @@ export async function diagnose(
       detail: `${agents.length} loaded from ${config.agentsDir}${errors.length > 0 ? `; ${errors.length} problem(s), run \`nova agents validate\`` : ''}`,
     });
 
+    if (agents.length > 0)
+      checks.push({
+        name: 'router',
+        status: 'ok',
+        detail: nova.app.routerIsTrained
+          ? `trained for these ${agents.length} agents (restored from the cache in well under a second)`
+          : `not trained for these ${agents.length} agents yet: the first routed task trains it (seconds; \`nova start\` does it in the background)`,
+      });
+
     const { pipelines, problems: pipelineProblems } = await nova.pipelines.list();
     const pipelineErrors = pipelineProblems.filter((problem) => problem.severity === 'error');
     checks.push({

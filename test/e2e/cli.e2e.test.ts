@@ -160,6 +160,15 @@ describe('nova CLI, end to end', () => {
       expect.arrayContaining(['config', 'data', 'journal', 'agents', 'model']),
     );
     expect(checks.find((check) => check.name === 'model')).toMatchObject({ status: 'ok' });
+    // With an empty cache, doctor says that the first routed task will train the router.
+    const fresh = await cli(['doctor', '--json'], {
+      NOVA_MODEL: helloModel,
+      NOVA_CACHE_DIR: path.join(workspace.dir, 'empty-cache'),
+    });
+    const router = (
+      JSON.parse(fresh.stdout) as { checks: Array<{ name: string; detail: string }> }
+    ).checks.find((check) => check.name === 'router');
+    expect(router?.detail).toMatch(/^not trained for these 34 agents yet: the first routed task trains it/);
     const broken = await cli(['doctor'], {
       NOVA_MODEL: `scripted:${path.join(workspace.dir, 'missing.json')}`,
     });

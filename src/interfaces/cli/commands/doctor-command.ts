@@ -7,7 +7,9 @@ const marks = { ok: '✓', warning: '!', error: '✗' } as const;
 
 export function doctorCommand(context: CommandContext): Command {
   return new Command('doctor')
-    .description('check the config, data folder, agents, models (and whether each answers) and projects')
+    .description(
+      'check the config, data folder, agents (and whether the router is trained for them), models (and whether each answers) and projects',
+    )
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
       const configPath = context.configPath();
