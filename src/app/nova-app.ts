@@ -24,6 +24,7 @@ import type { Span } from '../domain/span.ts';
 import type { PriceLookup } from '../runtime/model-prices.ts';
 import {
   createRouter,
+  routerCacheKey,
   routerNeedsTraining,
   type Router,
   type RouterOptions,
@@ -160,9 +161,10 @@ interface PreparedRun {
   readonly projects: ProjectRef[];
 }
 
-/** The trainer's work for one version of the agent catalog. */
+/** The trainer's work for one set of agents (by what training reads). */
 interface RouterTraining {
-  readonly version: number;
+  /** The ranker's cache key: what training reads. */
+  readonly key: string;
   done: Promise<void>;
   /** Set when training finished with a trained ranker (not when it was already cached). */
   trained?: TrainedRanker;
@@ -179,6 +181,8 @@ export class NovaApp {
   #router: { version: number; router: Router } | undefined;
   /** The trainer's work for a catalog version; what it trained seeds the router's cache. */
   #training: RouterTraining | undefined;
+  /** Set by `shutdown`: routing that waits for training gives up instead of training here. */
+  #closing = false;
   #embedding: { version: number; strategy: RoutingStrategy } | undefined;
   readonly #tools: { get(name: string): Tool | undefined; list(): Tool[] };
 
@@ -396,22 +400,30 @@ export class NovaApp {
    * when its ranker is not cached, the trainer trains it elsewhere and routing waits for that
    * while everything else goes on. Call it ahead (a server does at start and after agent edits)
    * so the first routed request does not wait. A failed trainer is reported, and the ranker is
-   * then trained here on first use.
+   * then trained here on first use. Rejects (CANCELLED) once Nova is shutting down.
    */
   async prepareRouter(): Promise<void> {
     const { catalog, routing } = this.#dependencies;
     const trainer = routing?.trainer;
     if (trainer === undefined) return;
-    // The agents may change while training runs: then the training for the new version is awaited.
-    while (this.#router?.version !== catalog.version) {
-      if (this.#training?.version !== catalog.version) {
-        // A training for agents that changed since is no longer needed: its CPU goes to the new one.
-        this.#training?.stop.abort();
-        this.#training = this.#startTraining(trainer);
+    for (;;) {
+      if (this.#closing) throw new NovaError('CANCELLED', 'Nova is shutting down; nothing was routed');
+      const version = catalog.version;
+      if (this.#router?.version === version) return;
+      const options = this.#routerOptions();
+      const key = routerCacheKey(options);
+      // A ranker that cannot be cached cannot be handed over either: it trains here.
+      if (key === undefined) return;
+      // Training is identified by what it reads, not by the catalog's version: an edit to an
+      // agent's instructions, or an editor touching a file, does not restart it.
+      if (this.#training?.key !== key) {
+        this.#training?.stop.abort(new NovaError('CANCELLED', 'the agents changed'));
+        this.#training = this.#startTraining(trainer, key, options);
       }
-      const training = this.#training;
-      await training.done;
-      if (training.version === catalog.version) return;
+      await this.#training.done;
+      if (this.#closing) throw new NovaError('CANCELLED', 'Nova is shutting down; nothing was routed');
+      // Agents that changed meanwhile in a way that matters start the next round.
+      if (catalog.version === version || routerCacheKey(this.#routerOptions()) === key) return;
     }
   }
 
@@ -423,14 +435,9 @@ export class NovaApp {
     );
   }
 
-  #startTraining(trainer: RankerTrainer): RouterTraining {
-    const { catalog, routing } = this.#dependencies;
-    const options = this.#routerOptions();
-    const training: RouterTraining = {
-      version: catalog.version,
-      done: Promise.resolve(),
-      stop: new AbortController(),
-    };
+  #startTraining(trainer: RankerTrainer, key: string, options: RouterOptions): RouterTraining {
+    const { routing } = this.#dependencies;
+    const training: RouterTraining = { key, done: Promise.resolve(), stop: new AbortController() };
     if (!routerNeedsTraining(options)) return training;
     training.done = trainer
       .train(
@@ -476,8 +483,9 @@ export class NovaApp {
     const { catalog } = this.#dependencies;
     if (this.#router?.version !== catalog.version) {
       const options = this.#routerOptions();
-      // What the trainer produced for this version restores here, whether or not the cache kept it.
-      const trained = this.#training?.version === catalog.version ? this.#training.trained : undefined;
+      // What the trainer produced restores here, whether or not the cache kept it (its key
+      // matches only if it was trained from these agents).
+      const trained = this.#training?.trained;
       const cache = options.cache;
       this.#router = {
         version: catalog.version,
@@ -1118,6 +1126,9 @@ export class NovaApp {
 
   /** Cancels what is running here and waits for each run to record its end. */
   async shutdown(): Promise<void> {
+    // No new routing; a training in progress stops, and requests waiting for it are told why.
+    this.#closing = true;
+    this.#training?.stop.abort(new NovaError('CANCELLED', 'Nova is shutting down'));
     const pending = [...this.#inFlight.values()];
     for (const entry of pending) entry.controller.abort(new NovaError('CANCELLED', 'Nova is shutting down'));
     await Promise.allSettled(pending.map((entry) => entry.done));

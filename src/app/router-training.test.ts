@@ -129,6 +129,38 @@ describe('routing with a ranker trainer (the server trains away from its thread)
     expect(app.route({ text: '@interpreter hello' })).toMatchObject({ agent: 'interpreter' });
   });
 
+  it('keeps a training going when a reload changed nothing it reads', async () => {
+    const { trainer, calls, stopped, finish } = heldTrainer();
+    const { app } = await createTestApp({
+      model: false,
+      routing: { wordVectors: false, outOfScope: false, trainer },
+    });
+    const prepared = app.prepareRouter();
+    await settle();
+    await app.catalog.reload(); // an editor touching a file: a new catalog version, the same agents
+    const again = app.prepareRouter();
+    await settle();
+    expect(calls).toHaveLength(1);
+    expect(stopped).toHaveLength(0);
+    finish();
+    await Promise.all([prepared, again]);
+  });
+
+  it('on shutdown stops the training and tells waiting requests, instead of training here', async () => {
+    const { trainer, stopped } = heldTrainer();
+    let trainedHere = 0;
+    const { app } = await createTestApp({
+      model: false,
+      routing: { wordVectors: false, outOfScope: false, trainer, onTrain: () => (trainedHere += 1) },
+    });
+    const routed = app.routeAsync({ text: 'translate this letter into German' });
+    await settle();
+    await app.shutdown();
+    await expect(routed).rejects.toThrow('Nova is shutting down; nothing was routed');
+    expect(stopped).toHaveLength(1);
+    expect(trainedHere).toBe(0);
+  });
+
   it('reports a failed trainer and trains here instead, so routing still answers', async () => {
     const failures: unknown[] = [];
     let trainedHere = 0;

@@ -326,7 +326,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
         ...(options.progress ? { onTrain: trainingProgress } : {}),
         onTrainerError: (error: unknown) =>
           options.progress?.(
-            `nova: training the router in a worker thread failed (${error instanceof Error ? error.message : String(error)}); training it here instead`,
+            `training the router in a worker thread failed (${error instanceof Error ? error.message : String(error)}); training it here instead`,
           ),
         ...(config.routing.embeddingModel === undefined
           ? {}

@@ -24,7 +24,7 @@ export interface RankerTrainer {
   /**
    * Resolves with the trained ranker, or undefined when there was nothing to train (it was
    * cached). Rejects when training failed or these options cannot be trained elsewhere, and
-   * with a CANCELLED NovaError when `signal` stopped it.
+   * with a CANCELLED NovaError when `signal` stopped it (its message says the abort's reason).
    */
   train(input: RankerTrainingInput, options?: { signal?: AbortSignal }): Promise<TrainedRanker | undefined>;
   /** Stops any training still running (its callers' promises reject). */

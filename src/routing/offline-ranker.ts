@@ -534,19 +534,30 @@ function topCandidates(probabilities: Float64Array, agents: readonly string[], l
 }
 
 /**
+ * The key a ranker for these agents and options is cached under (what training reads, hashed),
+ * or undefined when it cannot be cached (the similarity method, word vectors without an id).
+ */
+export function rankerCacheKey(
+  profiles: readonly AgentProfile[],
+  options: OfflineRankerOptions,
+): string | undefined {
+  const settings = trainingSettings(options);
+  return cacheKeyOf(
+    trainingDocuments(profiles, settings.calibrationFolds),
+    (options.outOfScope ?? []).filter((text) => text.trim() !== ''),
+    settings,
+    options.wordVectors,
+  );
+}
+
+/**
  * Whether a ranker for these agents and options is in `options.cache`, so that building it
  * restores instead of training. False without a cache, or when the ranker cannot be cached.
  */
 export function isRankerCached(profiles: readonly AgentProfile[], options: OfflineRankerOptions): boolean {
   const cache = options.cache;
-  if (cache === undefined) return false;
-  const key = cacheKeyOf(
-    trainingDocuments(profiles, trainingSettings(options).calibrationFolds),
-    (options.outOfScope ?? []).filter((text) => text.trim() !== ''),
-    trainingSettings(options),
-    options.wordVectors,
-  );
-  if (key === undefined) return false;
+  const key = cache === undefined ? undefined : rankerCacheKey(profiles, options);
+  if (cache === undefined || key === undefined) return false;
   return cache.has ? cache.has(key) : cache.get(key) !== undefined;
 }
 

@@ -5,6 +5,7 @@ import { createExplicitMentionStrategy } from './explicit-mention-strategy.ts';
 import {
   isRankerCached,
   OfflineRanker,
+  rankerCacheKey,
   type OfflineRankerOptions,
   type RankerCache,
   type WordVectors,
@@ -125,6 +126,14 @@ export function createRouter(options: RouterOptions): Router {
  */
 export function routerNeedsTraining(options: RouterOptions): boolean {
   return options.agents.length > 0 && !isRankerCached(options.agents, rankerOptions(options));
+}
+
+/**
+ * The cache key of this router's ranker: equal keys mean equal training, whatever else about
+ * the agents changed (instructions, tools). Undefined when the ranker cannot be cached.
+ */
+export function routerCacheKey(options: RouterOptions): string | undefined {
+  return rankerCacheKey(options.agents, rankerOptions(options));
 }
 
 function rankerOptions(options: RouterOptions): OfflineRankerOptions {

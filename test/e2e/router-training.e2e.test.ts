@@ -50,5 +50,7 @@ describe('nova start with no trained router yet', () => {
     expect(task.status).toBe(202);
     expect(((await task.json()) as { agent: string }).agent).toBe('translator');
     expect(trained()).toBe(true);
+    // Trained once, in the worker: the server restored it rather than training it again.
+    expect(stderr.match(/training the router on/g)).toHaveLength(1);
   }, 120_000);
 });

@@ -23,18 +23,28 @@ export function createFileRankerCache(directory: string, keep = 16): RankerCache
   const fileOf = (key: string) => path.join(directory, `${key}.ranker`);
   return {
     get(key) {
+      let bytes: Buffer;
       try {
-        const bytes = fs.readFileSync(fileOf(key));
-        // Touch it, so pruning keeps what is used.
-        const now = new Date();
-        fs.utimesSync(fileOf(key), now, now);
-        return bytes;
+        bytes = fs.readFileSync(fileOf(key));
       } catch {
         return undefined;
       }
+      try {
+        // Touch it, so pruning keeps what is used; a read-only cache is still read.
+        const now = new Date();
+        fs.utimesSync(fileOf(key), now, now);
+      } catch {
+        // Nothing lost but the pruning order.
+      }
+      return bytes;
     },
     has(key) {
-      return fs.existsSync(fileOf(key));
+      try {
+        fs.accessSync(fileOf(key), fs.constants.R_OK);
+        return true;
+      } catch {
+        return false;
+      }
     },
     set(key, value) {
       try {
@@ -50,9 +60,17 @@ export function createFileRankerCache(directory: string, keep = 16): RankerCache
   };
 }
 
+/** A temporary file this old was left by a writer that stopped before renaming it. */
+const abandonedAfterMs = 10 * 60_000;
+
 function prune(directory: string, keep: number): void {
-  const files = fs
-    .readdirSync(directory)
+  const names = fs.readdirSync(directory);
+  for (const name of names.filter((entry) => entry.endsWith('.tmp'))) {
+    const file = path.join(directory, name);
+    const modified = fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (Date.now() - modified > abandonedAfterMs) fs.rmSync(file, { force: true });
+  }
+  const files = names
     .filter((name) => name.endsWith('.ranker'))
     .map((name) => {
       const file = path.join(directory, name);

@@ -42,6 +42,18 @@ describe('the worker-thread ranker trainer', () => {
     for (const text of requests) expect(restored.route({ text })).toEqual(local.route({ text }));
   });
 
+  it('resolves the shipped word vectors and out-of-scope examples as this thread does (the same cache key)', async () => {
+    const trainer = createWorkerRankerTrainer({});
+    const trained = await trainer.train({ agents: testRoster });
+    let trainedHere = false;
+    createRouter({
+      agents: testRoster,
+      cache: { get: (key) => (key === trained?.key ? trained.bytes : undefined), set: () => undefined },
+      onTrain: () => (trainedHere = true),
+    });
+    expect(trainedHere).toBe(false);
+  });
+
   it('writes the trained ranker to the cache folder, so another process restores it, and trains nothing when it is there', async () => {
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'nova-trainer-'));
     folders.push(folder);
@@ -63,7 +75,7 @@ describe('the worker-thread ranker trainer', () => {
     );
     const stop = new AbortController();
     const changed = trainer.train(options, { signal: stop.signal });
-    stop.abort();
+    stop.abort(new Error('the agents changed'));
     await expect(changed).rejects.toThrow('router training stopped: the agents changed');
     const running = trainer.train(options);
     await trainer.close();

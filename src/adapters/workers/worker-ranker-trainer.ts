@@ -39,7 +39,7 @@ export function createWorkerRankerTrainer(options: {
       { signal }: { signal?: AbortSignal } = {},
     ): Promise<TrainedRanker | undefined> {
       if (signal?.aborted)
-        return Promise.reject(new NovaError('CANCELLED', 'router training stopped: the agents changed'));
+        return Promise.reject(new NovaError('CANCELLED', `router training stopped: ${why(signal.reason)}`));
       const vectors = input.wordVectors;
       const file =
         vectors === undefined || vectors === false ? undefined : (vectors as { file?: unknown }).file;
@@ -68,7 +68,7 @@ export function createWorkerRankerTrainer(options: {
         const worker = new Worker(new URL('./ranker-training-worker.ts', import.meta.url), { workerData });
         running.add(worker);
         const abort = (): void => {
-          stopped.set(worker, 'the agents changed');
+          stopped.set(worker, why(signal?.reason));
           void worker.terminate();
         };
         signal?.addEventListener('abort', abort, { once: true });
@@ -113,4 +113,9 @@ export function createWorkerRankerTrainer(options: {
       );
     },
   };
+}
+
+/** What an abort's reason says, for the message of the training it stopped. */
+function why(reason: unknown): string {
+  return reason instanceof Error ? reason.message : 'its caller stopped it';
 }

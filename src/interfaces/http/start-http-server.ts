@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Nova } from '../../composition/create-nova.ts';
+import { NovaError } from '../../domain/nova-error.ts';
 import { loadOrCreateApiToken } from './api-token.ts';
 import { createHttpApp } from './create-http-app.ts';
 
@@ -26,7 +27,13 @@ export async function startHttpServer(
   const recoveredRuns = await nova.app.recoverInterrupted();
   // The router is trained in a worker thread, now and after each agent edit, so the first routed
   // request after either does not wait for it and nothing else waits at all.
-  const prepareRouter = (): void => void nova.app.prepareRouter().catch(() => undefined);
+  const prepareRouter = (): void =>
+    void nova.app.prepareRouter().catch((error: unknown) => {
+      if (!(error instanceof NovaError && error.code === 'CANCELLED'))
+        process.stderr.write(
+          `nova: preparing the router failed: ${(error as Error).message ?? String(error)}\n`,
+        );
+    });
   nova.app.catalog.watch((error) => {
     if (error === undefined) prepareRouter();
   });
