@@ -161,6 +161,21 @@ interface PreparedRun {
   readonly projects: ProjectRef[];
 }
 
+/** `work`, or a CANCELLED rejection as soon as `signal` aborts (the work itself goes on). */
+function untilAborted(work: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return work;
+  const cancelled = () => new NovaError('CANCELLED', 'stopped while waiting for the router to be trained');
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise((resolve, reject) => {
+    const stop = (): void => reject(cancelled());
+    signal.addEventListener('abort', stop, { once: true });
+    void work.then(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    });
+  });
+}
+
 /** The trainer's work for one set of agents (by what training reads). */
 interface RouterTraining {
   /** The ranker's cache key: what training reads. */
@@ -280,8 +295,10 @@ export class NovaApp {
     requester?: string;
     /** A follow-up: when nothing else decides, the agent of the run it follows takes it. */
     followsRunId?: string;
+    /** Stops waiting for the router's training (Ctrl-C); the training goes on for others. */
+    signal?: AbortSignal;
   }): Promise<RoutingResult> {
-    await this.prepareRouter();
+    await this.prepareRouter(input.signal);
     const offline = this.route(input);
     if (offline.kind === 'decision') return offline;
     const routed = await this.#routeUnsure(input, offline);
@@ -402,7 +419,7 @@ export class NovaApp {
    * so the first routed request does not wait. A failed trainer is reported, and the ranker is
    * then trained here on first use. Rejects (CANCELLED) once Nova is shutting down.
    */
-  async prepareRouter(): Promise<void> {
+  async prepareRouter(signal?: AbortSignal): Promise<void> {
     const { catalog, routing } = this.#dependencies;
     const trainer = routing?.trainer;
     if (trainer === undefined) return;
@@ -420,7 +437,7 @@ export class NovaApp {
         this.#training?.stop.abort(new NovaError('CANCELLED', 'the agents changed'));
         this.#training = this.#startTraining(trainer, key, options);
       }
-      await this.#training.done;
+      await untilAborted(this.#training.done, signal);
       if (this.#closing) throw new NovaError('CANCELLED', 'Nova is shutting down; nothing was routed');
       // Agents that changed meanwhile in a way that matters start the next round.
       if (catalog.version === version || routerCacheKey(this.#routerOptions()) === key) return;

@@ -146,6 +146,23 @@ describe('routing with a ranker trainer (the server trains away from its thread)
     await Promise.all([prepared, again]);
   });
 
+  it('lets a request stop waiting for the training (Ctrl-C) while the training goes on for others', async () => {
+    const { trainer, stopped, finish } = heldTrainer();
+    const { app } = await createTestApp({
+      model: false,
+      routing: { wordVectors: false, outOfScope: false, trainer },
+    });
+    const stop = new AbortController();
+    const impatient = app.routeAsync({ text: 'translate this letter into German', signal: stop.signal });
+    const patient = app.routeAsync({ text: 'translate this letter into German' });
+    await settle();
+    stop.abort();
+    await expect(impatient).rejects.toThrow('stopped while waiting for the router to be trained');
+    expect(stopped).toHaveLength(0);
+    finish();
+    expect(['decision', 'clarification']).toContain((await patient).kind);
+  });
+
   it('on shutdown stops the training and tells waiting requests, instead of training here', async () => {
     const { trainer, stopped } = heldTrainer();
     let trainedHere = 0;

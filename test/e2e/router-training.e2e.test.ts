@@ -54,3 +54,23 @@ describe('nova start with no trained router yet', () => {
     expect(stderr.match(/training the router on/g)).toHaveLength(1);
   }, 120_000);
 });
+
+describe('nova ask while the router trains', () => {
+  it('stops on Ctrl-C at once, saying why, and starts no run', async () => {
+    const env = {
+      NOVA_CACHE_DIR: path.join(workspace.dir, 'ask-cache'),
+      NOVA_MODEL: `scripted:${path.join(repoRoot, 'examples/hello.json')}`,
+    };
+    const ask = spawnCli(['ask', 'translate the delivery terms into German'], { cwd: workspace.dir, env });
+    let stderr = '';
+    ask.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => ask.once('close', resolve));
+    await waitFor(() => stderr.includes('training the router on 34 agents'), 60_000, 'training to start');
+    const interrupted = Date.now();
+    ask.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(Date.now() - interrupted).toBeLessThan(10_000); // not after training (~15 s)
+    expect(stderr).toContain('stopped while waiting for the router to be trained');
+    expect(stderr).not.toContain('▸ translator');
+  }, 120_000);
+});

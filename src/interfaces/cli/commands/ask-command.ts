@@ -87,6 +87,7 @@ export function askCommand(context: CommandContext): Command {
               text,
               ...(options.project ? { projectId: options.project } : {}),
               ...(follows ? { followsRunId: follows.id } : {}),
+              signal: controller.signal,
             });
             if (routed.kind === 'clarification') {
               const choice = options.json
