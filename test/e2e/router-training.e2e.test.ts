@@ -41,6 +41,13 @@ describe('nova start with no trained router yet', () => {
       method: 'POST',
       body: JSON.stringify({ text: 'translate the delivery terms into German' }),
     });
+    // A client that gives up while the router trains gets no run started for it.
+    const impatient = request('/v1/tasks', {
+      method: 'POST',
+      body: JSON.stringify({ text: 'translate the payment terms into French' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(impatient).rejects.toThrow();
     // The server is not blocked by training: other requests are answered before it ends.
     const agents = await request('/v1/agents');
     expect(agents.status).toBe(200);
@@ -52,6 +59,10 @@ describe('nova start with no trained router yet', () => {
     expect(trained()).toBe(true);
     // Trained once, in the worker: the server restored it rather than training it again.
     expect(stderr.match(/training the router on/g)).toHaveLength(1);
+    const { runs } = (await (await request('/v1/runs')).json()) as {
+      runs: Array<{ task: { text: string } }>;
+    };
+    expect(runs.map((run) => run.task.text)).toEqual(['translate the delivery terms into German']);
   }, 120_000);
 });
 

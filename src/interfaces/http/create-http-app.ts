@@ -213,6 +213,8 @@ export function createHttpApp(options: HttpAppOptions): Hono {
         text,
         ...(body.project ? { projectId: body.project } : {}),
         ...(follows ? { followsRunId: follows.id } : {}),
+        // A client that goes away while the router trains gets no run started for it.
+        signal: context.req.raw.signal,
       });
       // Not sure which agent: a question back, not a guess. The client answers by naming the agent.
       if (routed.kind === 'clarification') {
