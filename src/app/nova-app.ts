@@ -35,7 +35,7 @@ import { createModelTieBreakStrategy } from '../routing/model-tie-break-strategy
 import { createEmbeddingStrategy, type EmbeddingThresholds } from '../routing/embedding-strategy.ts';
 import type { RoutingStrategy } from '../routing/routing-strategy.ts';
 import type { Embedder } from '../ports/embedder.ts';
-import type { RankerCache, WordVectors } from '../routing/offline-ranker.ts';
+import { cacheHolds, type RankerCache, type WordVectors } from '../routing/offline-ranker.ts';
 import { runAgent, type ReplayDivergence } from '../runtime/agent-runner.ts';
 import { taskFingerprint } from '../domain/task-fingerprint.ts';
 import type { ProjectRef, Tool } from '../tools/tool.ts';
@@ -194,7 +194,7 @@ export class NovaApp {
   /** Equal tasks in flight, by fingerprint: a second equal request joins the first. */
   readonly #inFlightByFingerprint = new Map<string, StartedRun>();
   #router: { version: number; router: Router } | undefined;
-  /** The trainer's work for a catalog version; what it trained seeds the router's cache. */
+  /** The trainer's latest work (by what training reads); what it trained seeds the router's cache. */
   #training: RouterTraining | undefined;
   /** Set by `shutdown`: routing that waits for training gives up instead of training here. */
   #closing = false;
@@ -429,8 +429,8 @@ export class NovaApp {
       if (this.#router?.version === version) return;
       const options = this.#routerOptions();
       const key = routerCacheKey(options);
-      // A ranker that cannot be cached cannot be handed over either: it trains here.
-      if (key === undefined) return;
+      // No ranker to train; or one that cannot be cached, so it cannot be handed over either.
+      if (options.agents.length === 0 || key === undefined) return;
       // Training is identified by what it reads, not by the catalog's version: an edit to an
       // agent's instructions, or an editor touching a file, does not restart it.
       if (this.#training?.key !== key) {
@@ -455,7 +455,8 @@ export class NovaApp {
   #startTraining(trainer: RankerTrainer, key: string, options: RouterOptions): RouterTraining {
     const { routing } = this.#dependencies;
     const training: RouterTraining = { key, done: Promise.resolve(), stop: new AbortController() };
-    if (!routerNeedsTraining(options)) return training;
+    const cache = routing?.cache;
+    if (cache && cacheHolds(cache, key)) return training;
     training.done = trainer
       .train(
         {

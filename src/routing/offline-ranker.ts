@@ -556,8 +556,13 @@ export function rankerCacheKey(
  */
 export function isRankerCached(profiles: readonly AgentProfile[], options: OfflineRankerOptions): boolean {
   const cache = options.cache;
-  const key = cache === undefined ? undefined : rankerCacheKey(profiles, options);
-  if (cache === undefined || key === undefined) return false;
+  if (cache === undefined) return false;
+  const key = rankerCacheKey(profiles, options);
+  return key !== undefined && cacheHolds(cache, key);
+}
+
+/** Whether `cache` has an entry for `key`, without reading it when the cache can say so. */
+export function cacheHolds(cache: RankerCache, key: string): boolean {
   return cache.has ? cache.has(key) : cache.get(key) !== undefined;
 }
 

@@ -58,10 +58,7 @@ export function createWorkerRankerTrainer(options: {
           examples: [...agent.examples],
         })),
         wordVectorsFile: vectors === false ? null : (file as string | undefined),
-        outOfScope:
-          input.outOfScope === undefined || input.outOfScope === false
-            ? input.outOfScope
-            : [...input.outOfScope],
+        outOfScope: input.outOfScope,
         cacheDirectory: options.cacheDirectory,
       };
       return new Promise<TrainedRanker | undefined>((resolve, reject) => {
