@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultFeatureOptions } from './text-features.ts';
+import { loadAgentProfiles } from './load-agent-profiles.ts';
+import { defaultSoftmaxRegressionOptions } from './softmax-regression.ts';
 import { createFileRankerCache } from '../adapters/fs/file-ranker-cache.ts';
 import { OfflineRanker, type RankerCache } from './offline-ranker.ts';
 import { loadOutOfScopeExamples, parseOutOfScopeExamples } from './out-of-scope-examples.ts';
@@ -123,5 +125,51 @@ describe('the file ranker cache', () => {
     const unusable = createFileRankerCache(path.join(blocked, 'router'));
     expect(() => unusable.set('x', Buffer.from('y'))).not.toThrow();
     expect(unusable.get('x')).toBeUndefined();
+  });
+});
+
+describe('OfflineRanker’s second look at unsure rankings (the default roster, trained briefly)', () => {
+  const agents = loadAgentProfiles(path.join(import.meta.dirname, '../../agents'));
+  // Two epochs without the hidden layer: the mechanics, not the measured quality (that is
+  // default-roster-eval.test.ts).
+  const quick = {
+    wordVectors,
+    outOfScope,
+    regression: { ...defaultSoftmaxRegressionOptions, epochs: 2, hiddenUnits: 0 },
+  };
+  const cache = countingCache();
+  const ranker = new OfflineRanker(agents, { ...quick, cache });
+  const texts = agents.flatMap((agent) => agent.examples.slice(0, 3));
+  const unsure = texts.filter((text) => ranker.rank(text).reranked);
+
+  it('re-ranks only the requests it is unsure of', () => {
+    expect(unsure.length).toBeGreaterThan(0);
+    expect(unsure.length).toBeLessThan(texts.length);
+  });
+
+  it('shares out only what its top three had together, leaving every other agent as it was', () => {
+    const without = new OfflineRanker(agents, { ...quick, rerankCandidates: 0 });
+    let reordered = 0;
+    for (const text of unsure) {
+      const after = new Map(ranker.rank(text, agents.length).candidates.map((c) => [c.agent, c.confidence]));
+      const before = without.rank(text, agents.length).candidates;
+      expect(without.rank(text).reranked).toBe(false);
+      const topThree = before.slice(0, 3);
+      const mass = (confidence: (agent: string) => number) =>
+        topThree.reduce((sum, candidate) => sum + confidence(candidate.agent), 0);
+      expect(mass((agent) => after.get(agent) ?? 0)).toBeCloseTo(
+        mass((agent) => before.find((c) => c.agent === agent)?.confidence ?? 0),
+        9,
+      );
+      for (const candidate of before.slice(3)) expect(after.get(candidate.agent)).toBe(candidate.confidence);
+      if (ranker.rank(text).candidates[0]?.agent !== before[0]?.agent) reordered += 1;
+    }
+    expect(reordered).toBeGreaterThan(0);
+  });
+
+  it('restores its re-ranking weights from the cache', () => {
+    const restored = new OfflineRanker(agents, { ...quick, cache });
+    expect(cache).toMatchObject({ hits: 1, sets: 1 });
+    for (const text of unsure) expect(restored.rank(text, 5)).toEqual(ranker.rank(text, 5));
   });
 });

@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import type { AgentProfile } from './agent-profile.ts';
 import { fitTemperature, softmax } from './confidence-calibration.ts';
 import { FeatureSpace } from './feature-space.ts';
+import {
+  ExampleAlignment,
+  fitRerankWeights,
+  rerankFeatureCount,
+  rerankProbabilities,
+  type AlignmentRequest,
+  type RerankGroup,
+} from './example-reranker.ts';
 import { SimilarityIndex } from './similarity-index.ts';
 import {
   defaultSoftmaxRegressionOptions,
@@ -72,6 +80,15 @@ export interface OfflineRankerOptions {
    * restoring it milliseconds. Keyed by a hash of everything training reads.
    */
   readonly cache?: RankerCache;
+  /**
+   * Regression: when the ranker's top agent has less than `rerankBelow` of the probability (at
+   * temperature 1), its top `rerankCandidates` are compared word by word with each agent's own
+   * examples and description, and re-ordered by weights learnt on the calibration folds
+   * (example-reranker.ts). 0 candidates turns it off. Defaults 3 and 0.7, chosen on
+   * cross-validation and the development sets (decision 0004).
+   */
+  readonly rerankCandidates?: number;
+  readonly rerankBelow?: number;
   /** Called before training starts (not when the cache had the ranker): for a progress line. */
   readonly onTrain?: (agentCount: number) => void;
 }
@@ -88,7 +105,7 @@ export interface RankerCache {
  * Bump when training changes in a way the cache key cannot see (the algorithm, not its inputs),
  * so rankers trained by an older Nova are not restored.
  */
-const trainedFormatVersion = 3;
+const trainedFormatVersion = 4;
 
 /** Every training setting with its default filled in: what training uses and what the cache key holds. */
 interface TrainingSettings {
@@ -103,6 +120,8 @@ interface TrainingSettings {
   readonly calibrationFolds: number;
   readonly wordVectorWeight: number;
   readonly outOfScopeWeight: number;
+  readonly rerankCandidates: number;
+  readonly rerankBelow: number;
 }
 
 function trainingSettings(options: OfflineRankerOptions): TrainingSettings {
@@ -118,9 +137,11 @@ function trainingSettings(options: OfflineRankerOptions): TrainingSettings {
     calibrationFolds: Math.max(2, options.calibrationFolds ?? 3),
     wordVectorWeight: options.wordVectorWeight ?? 1,
     outOfScopeWeight: options.outOfScopeWeight ?? 3,
+    rerankCandidates: Math.max(0, Math.floor(options.rerankCandidates ?? 3)),
+    rerankBelow: options.rerankBelow ?? 0.7,
   };
 }
-const trainedMagic = 'NOVARK2\n';
+const trainedMagic = 'NOVARK3\n';
 
 /** A lookup of pretrained word vectors (lower-case, accent-folded words). */
 export interface WordVectors {
@@ -157,6 +178,8 @@ export interface Ranking {
    * 0..1 (0 when the ranker has none). Candidates' confidences are conditional on it not being.
    */
   readonly outOfScope: number;
+  /** Whether the top candidates were re-ordered by comparing them with each agent's examples. */
+  readonly reranked: boolean;
 }
 
 interface TrainingDocument {
@@ -191,6 +214,11 @@ export class OfflineRanker {
   readonly #projections = new Map<string, Projection>();
   /** Class index of the out-of-scope examples, when there are any. */
   readonly #outOfScopeClass: number | undefined;
+  /** The second look at unsure rankings, when the regression has one (see `rerankCandidates`). */
+  readonly #alignment: ExampleAlignment | undefined;
+  #rerankWeights: Float64Array | undefined;
+  readonly #rerankCandidates: number;
+  readonly #rerankBelow: number;
 
   constructor(profiles: readonly AgentProfile[], options: OfflineRankerOptions = {}) {
     this.agents = profiles.map((profile) => profile.name);
@@ -225,6 +253,19 @@ export class OfflineRanker {
       this.#space.size,
       settings.neighbours,
     );
+    this.#rerankCandidates = settings.rerankCandidates;
+    this.#rerankBelow = settings.rerankBelow;
+    this.#alignment =
+      this.method === 'softmax-regression' && settings.rerankCandidates > 1
+        ? new ExampleAlignment(
+            profiles.map((_, agent) => ({
+              description:
+                documents.find((document) => document.agent === agent && document.fold < 0)?.text ?? '',
+              examples: documents.filter((document) => document.agent === agent && document.fold >= 0),
+            })),
+            this.#wordVectors,
+          )
+        : undefined;
     const regressionOptions = settings.regression;
     const candidateLimit = settings.candidateLimit;
     const classes = this.agents.length + (this.#outOfScopeClass === undefined ? 0 : 1);
@@ -239,6 +280,7 @@ export class OfflineRanker {
     if (restored) {
       this.#regression = SoftmaxRegression.restore(classes, this.#featureCount, restored);
       this.temperature = options.temperature ?? restored.temperature;
+      this.#rerankWeights = restored.rerank;
       return;
     }
 
@@ -287,7 +329,7 @@ export class OfflineRanker {
         ? new SoftmaxRegression(examples, classes, this.#featureCount, regressionOptions)
         : undefined;
 
-    if (options.temperature !== undefined) {
+    if (this.method === 'similarity' && options.temperature !== undefined) {
       this.temperature = options.temperature;
     } else if (this.method === 'similarity') {
       // Leave-one-out: each example scored with itself removed from the neighbours.
@@ -304,22 +346,32 @@ export class OfflineRanker {
       this.temperature = fitTemperature(heldOut);
     } else {
       // k-fold: a regression trained without a fold scores that fold, so the fitted temperature
-      // reflects requests the model has not seen rather than its own training examples.
+      // and the re-ranking weights reflect requests the model has not seen rather than its own
+      // training examples.
       const heldOut: Array<{ scores: Float64Array; label: number }> = [];
-      // Large rosters hold out one fold only: enough examples to fit one number, a third of the cost.
+      const rerankGroups: RerankGroup[] = [];
+      // Large rosters hold out one fold only: enough examples to fit a few numbers, a third of the cost.
       const heldOutFolds = this.agents.length > candidateLimit ? 1 : folds;
-      for (let fold = 0; fold < heldOutFolds; fold++) {
+      const needed = options.temperature === undefined || this.#alignment !== undefined;
+      for (let fold = 0; needed && fold < heldOutFolds; fold++) {
         const training = examples.filter((_, index) => exampleFolds[index] !== fold);
         const model = new SoftmaxRegression(training, classes, this.#featureCount, regressionOptions);
         examples.forEach((example, index) => {
-          if (exampleFolds[index] === fold)
-            heldOut.push({ scores: model.logits(example.vector), label: example.label });
+          if (exampleFolds[index] !== fold) return;
+          const scores = model.logits(example.vector);
+          heldOut.push({ scores, label: example.label });
+          const text = documents[index]?.text;
+          if (text !== undefined && example.label < this.agents.length) {
+            const group = this.#rerankGroup(text, scores, example.label, fold);
+            if (group) rerankGroups.push(group);
+          }
         });
       }
-      this.temperature = fitTemperature(heldOut);
+      this.temperature = options.temperature ?? fitTemperature(heldOut);
+      if (this.#alignment) this.#rerankWeights = fitRerankWeights(rerankGroups);
     }
     if (cacheKey !== undefined && this.#regression)
-      options.cache?.set(cacheKey, encodeTrained(this.#regression, this.temperature));
+      options.cache?.set(cacheKey, encodeTrained(this.#regression, this.temperature, this.#rerankWeights));
   }
 
   /** Ranks the agents for a request; `limit` caps the candidates returned. */
@@ -345,16 +397,73 @@ export class OfflineRanker {
         .subarray(0, this.agents.length)
         .map((probability) => probability / inScope);
     }
+    const reranked = this.#rerank(text, scores, probabilities);
     let bestSimilarity = 0;
     for (const value of centroid) bestSimilarity = Math.max(bestSimilarity, value);
     return {
       outOfScope,
+      reranked,
       candidates: topCandidates(probabilities, this.agents, limit),
       unknownShare: words === 0 ? 1 : 1 - knownWords / words,
       knownWords,
       words,
       bestSimilarity,
     };
+  }
+
+  /**
+   * The agents' probabilities at temperature 1, given that the request is for one of them; and
+   * the top `rerankCandidates` of them when the best has less than `rerankBelow` (else none).
+   */
+  #unsureCandidates(scores: Float64Array): { candidates: number[]; logProbabilities: number[] } | undefined {
+    const agents = this.agents.length;
+    const plain = softmax(scores.subarray(0, agents), 1);
+    const top = topCandidates(plain, this.#agentIndexNames, this.#rerankCandidates);
+    if ((top[0]?.confidence ?? 1) >= this.#rerankBelow || top.length < 2) return undefined;
+    return {
+      candidates: top.map((candidate) => Number(candidate.agent)),
+      logProbabilities: top.map((candidate) => Math.log(Math.max(candidate.confidence, 1e-9))),
+    };
+  }
+
+  #rerankFeatures(
+    request: AlignmentRequest,
+    unsure: { candidates: number[]; logProbabilities: number[] },
+    excludedFold?: number,
+  ): Float64Array[] {
+    return unsure.candidates.map((agent, index) => {
+      const row = new Float64Array(rerankFeatureCount);
+      row[0] = unsure.logProbabilities[index] ?? 0;
+      row.set(this.#alignment?.features(request, agent, excludedFold) ?? [], 1);
+      return row;
+    });
+  }
+
+  /** A held-out training text's re-ranking candidates, when the fold's model was unsure of it. */
+  #rerankGroup(text: string, scores: Float64Array, label: number, fold: number): RerankGroup | undefined {
+    if (this.#alignment === undefined) return undefined;
+    const unsure = this.#unsureCandidates(scores);
+    if (unsure === undefined) return undefined;
+    const features = this.#rerankFeatures(this.#alignment.request(text), unsure, fold);
+    return { features, label: unsure.candidates.indexOf(label) };
+  }
+
+  /**
+   * Re-orders the top candidates of an unsure ranking in place: they keep the probability they
+   * had together, shared out by the re-ranker. Returns whether it did.
+   */
+  #rerank(text: string, scores: Float64Array, probabilities: Float64Array): boolean {
+    const weights = this.#rerankWeights;
+    if (this.#alignment === undefined || weights === undefined) return false;
+    const unsure = this.#unsureCandidates(scores);
+    if (unsure === undefined) return false;
+    const shares = rerankProbabilities(weights, this.#rerankFeatures(this.#alignment.request(text), unsure));
+    let mass = 0;
+    for (const agent of unsure.candidates) mass += probabilities[agent] ?? 0;
+    unsure.candidates.forEach((agent, index) => {
+      probabilities[agent] = mass * (shares[index] ?? 0);
+    });
+    return true;
   }
 
   /**
@@ -598,20 +707,26 @@ function trainedCacheKey(
     .digest('hex');
 }
 
-function encodeTrained(regression: SoftmaxRegression, temperature: number): Uint8Array {
+function encodeTrained(
+  regression: SoftmaxRegression,
+  temperature: number,
+  rerank: Float64Array | undefined,
+): Uint8Array {
   const { weights, bias, hidden } = regression.parameters;
-  const header = Buffer.alloc(28);
+  const header = Buffer.alloc(32);
   header.write(trainedMagic, 0, 'latin1');
   header.writeUInt32LE(bias.length, 8);
   header.writeUInt32LE(weights.length, 12);
   header.writeDoubleLE(temperature, 16);
   header.writeUInt32LE(hidden?.units ?? 0, 24);
+  header.writeUInt32LE(rerank?.length ?? 0, 28);
   const bytes = (array: Float32Array | Float64Array) =>
     Buffer.from(array.buffer, array.byteOffset, array.byteLength);
   return Buffer.concat([
     header,
     bytes(bias),
     bytes(weights),
+    ...(rerank ? [bytes(rerank)] : []),
     ...(hidden ? [bytes(hidden.inBias), bytes(hidden.inWeights), bytes(hidden.outWeights)] : []),
   ]);
 }
@@ -621,25 +736,29 @@ function decodeTrained(
   bytes: Uint8Array | undefined,
   classes: number,
   featureCount: number,
-): (SoftmaxRegressionParameters & { temperature: number }) | undefined {
-  if (bytes === undefined || bytes.byteLength < 28) return undefined;
+): (SoftmaxRegressionParameters & { temperature: number; rerank?: Float64Array }) | undefined {
+  if (bytes === undefined || bytes.byteLength < 32) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.toString('latin1', 0, 8) !== trainedMagic) return undefined;
   const biasLength = buffer.readUInt32LE(8);
   const weightsLength = buffer.readUInt32LE(12);
   const temperature = buffer.readDoubleLE(16);
   const units = buffer.readUInt32LE(24);
+  const rerankLength = buffer.readUInt32LE(28);
   if (
     biasLength !== classes ||
     weightsLength !== classes * featureCount ||
     units > 4096 ||
+    (rerankLength !== 0 && rerankLength !== rerankFeatureCount) ||
     buffer.byteLength !==
-      28 + (biasLength + units) * 8 + (weightsLength + units * featureCount + units * classes) * 4 ||
+      32 +
+        (biasLength + rerankLength + units) * 8 +
+        (weightsLength + units * featureCount + units * classes) * 4 ||
     !(temperature > 0)
   )
     return undefined;
   // Copies: the typed arrays need aligned, owned memory.
-  let offset = 28;
+  let offset = 32;
   const take = <T extends Float32Array | Float64Array>(array: T): T => {
     Buffer.from(array.buffer).set(buffer.subarray(offset, offset + array.byteLength));
     offset += array.byteLength;
@@ -647,9 +766,11 @@ function decodeTrained(
   };
   const bias = take(new Float64Array(biasLength));
   const weights = take(new Float32Array(weightsLength));
-  if (units === 0) return { weights, bias, temperature };
+  const rerank = rerankLength === 0 ? undefined : take(new Float64Array(rerankLength));
+  const reranking = rerank === undefined ? {} : { rerank };
+  if (units === 0) return { weights, bias, temperature, ...reranking };
   const inBias = take(new Float64Array(units));
   const inWeights = take(new Float32Array(units * featureCount));
   const outWeights = take(new Float32Array(units * classes));
-  return { weights, bias, temperature, hidden: { units, inBias, inWeights, outWeights } };
+  return { weights, bias, temperature, ...reranking, hidden: { units, inBias, inWeights, outWeights } };
 }

@@ -61,12 +61,12 @@ describe('ranker strategy', () => {
   });
 
   it('asks which agent when the best confidence is under the threshold', () => {
-    const cautious = strategyWith({ ...defaultThresholds, confidence: 0.999 });
+    const cautious = strategyWith({ ...defaultThresholds, confidence: 1 });
     const outcome = cautious({ text: 'write about the tests' });
     expect(outcome.kind).toBe('passed');
     if (outcome.kind !== 'passed') return;
     expect(outcome.clarification?.question).toMatch(/^Which of these should handle it: .+\?$/);
-    expect(outcome.reasons[0]).toMatch(/^not sure: best confidence 0\.\d\d \(\S+\) is below 0\.999$/);
+    expect(outcome.reasons[0]).toMatch(/^not sure: best confidence 0\.\d\d \(\S+\) is below 1$/);
     // With the threshold at 0 the same request is decided.
     expect(
       strategyWith({ ...defaultThresholds, confidence: 0 })({ text: 'write about the tests' }).kind,

@@ -115,6 +115,11 @@ export function createRankerStrategy(options: {
           alternatives: ranking.candidates.slice(1, questionCandidates),
           reasons: [
             `ranker: closest to the description and examples of ${top.agent} (confidence ${formatConfidence(top.confidence)}${runnerUp ? `, next ${runnerUp.agent} ${formatConfidence(runnerUp.confidence)}` : ''})`,
+            ...(ranking.reranked
+              ? [
+                  `ranker: unsure at first, so its top candidates were compared word by word with their agents' examples`,
+                ]
+              : []),
           ],
           strategy: 'ranker',
         },

@@ -1,0 +1,327 @@
+import { stem } from './porter-stemmer.ts';
+import { isStopWord, tokens } from './text-features.ts';
+
+/**
+ * The second look the offline ranker takes when it is unsure: each of its top candidates is
+ * compared word by word with that agent's own description and example requests, and a small
+ * model learnt from held-out examples weighs the comparison against the ranker's score.
+ *
+ * The ranker reads a request as one bag of words and one averaged word vector, so a request that
+ * shares topic words with one agent's examples ("the folder of the api project") can outvote a
+ * request that says, in other words, what another agent's examples ask for. Aligning each word
+ * of the request with its closest word in an example (exact stems count 1, other words the
+ * square of their vectors' cosine) measures how much of the request one example covers and how
+ * much of that example the request covers, which the mean vector cannot. See decision 0004.
+ */
+
+/** What is compared for each candidate, after the ranker's log-probability. */
+export const alignmentFeatureNames = [
+  'best example',
+  'best three examples',
+  'description',
+  'best example coverage',
+  'opening word',
+] as const;
+
+/** Features per candidate: the ranker's log-probability, then the alignment features. */
+export const rerankFeatureCount = 1 + alignmentFeatureNames.length;
+
+/** A text to align with: word indexes into its agent's word list, with their IDF weights. */
+interface AlignedText {
+  readonly words: Int32Array;
+  readonly weights: Float64Array;
+  readonly totalWeight: number;
+  /** Index of its first content word, or -1. */
+  readonly opening: number;
+  /** Calibration fold of an example (-1 for the description: never held out). */
+  readonly fold: number;
+}
+
+interface AgentTexts {
+  /** The agent's distinct content words (lower-cased tokens). */
+  readonly tokens: readonly string[];
+  readonly stems: readonly string[];
+  /** Unit-length word vectors, `dimensions` per word; a zero row for a word without one. */
+  readonly vectors: Float32Array;
+  readonly description: AlignedText;
+  readonly examples: readonly AlignedText[];
+}
+
+/** A request prepared once for comparing with several agents. */
+export interface AlignmentRequest {
+  readonly tokens: readonly string[];
+  readonly stems: readonly string[];
+  readonly weights: Float64Array;
+  readonly totalWeight: number;
+  /** Unit-length vectors, `dimensions` per word; undefined for a word without one. */
+  readonly vectors: ReadonlyArray<Float32Array | undefined>;
+}
+
+export interface WordVectorLookup {
+  readonly dimensions: number;
+  vector(word: string): Float32Array | undefined;
+}
+
+export interface RerankAgentTexts {
+  readonly description: string;
+  readonly examples: ReadonlyArray<{ readonly text: string; readonly fold: number }>;
+}
+
+/** How many cached similarity rows (one per request word and agent) are kept: ~12 MB. */
+const maxCachedRows = 12_000;
+
+/** Word-by-word comparison of requests with each agent's description and examples. */
+export class ExampleAlignment {
+  readonly #agents: AgentTexts[];
+  readonly #idf = new Map<string, number>();
+  readonly #unseenIdf: number;
+  readonly #wordVectors: WordVectorLookup | undefined;
+  readonly #dimensions: number;
+  /** Similarities of a request word to every word of an agent, by `${agent} ${token}`. */
+  readonly #rows = new Map<string, Float32Array>();
+
+  constructor(agents: readonly RerankAgentTexts[], wordVectors?: WordVectorLookup) {
+    this.#wordVectors = wordVectors;
+    this.#dimensions = wordVectors?.dimensions ?? 0;
+    const documentFrequency = new Map<string, number>();
+    let documents = 0;
+    const contentTokens = (text: string) => tokens(text).filter((token) => !isStopWord(token));
+    for (const agent of agents) {
+      for (const text of [agent.description, ...agent.examples.map((example) => example.text)]) {
+        documents += 1;
+        for (const word of new Set(contentTokens(text).map(stem)))
+          documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
+      }
+    }
+    for (const [word, frequency] of documentFrequency)
+      this.#idf.set(word, Math.log((documents + 1) / (frequency + 1)) + 1);
+    this.#unseenIdf = Math.log(documents + 1) + 1;
+
+    this.#agents = agents.map((agent) => {
+      const index = new Map<string, number>();
+      const agentTokens: string[] = [];
+      const align = (text: string, fold: number): AlignedText => {
+        const words = contentTokens(text).map((token) => {
+          let position = index.get(token);
+          if (position === undefined) {
+            position = agentTokens.length;
+            index.set(token, position);
+            agentTokens.push(token);
+          }
+          return position;
+        });
+        return this.#aligned(words, (position) => stem(agentTokens[position] ?? ''), fold);
+      };
+      const description = align(agent.description, -1);
+      const examples = agent.examples.map((example) => align(example.text, example.fold));
+      const vectors = new Float32Array(agentTokens.length * this.#dimensions);
+      agentTokens.forEach((token, position) => {
+        const unit = this.#unitVector(token);
+        if (unit) vectors.set(unit, position * this.#dimensions);
+      });
+      return { tokens: agentTokens, stems: agentTokens.map(stem), vectors, description, examples };
+    });
+  }
+
+  /** Prepares a request's content words for `features`. */
+  request(text: string): AlignmentRequest {
+    const requestTokens = tokens(text).filter((token) => !isStopWord(token));
+    const stems = requestTokens.map(stem);
+    const weights = Float64Array.from(stems, (word) => this.#idfOf(word));
+    return {
+      tokens: requestTokens,
+      stems,
+      weights,
+      totalWeight: weights.reduce((sum, weight) => sum + weight, 0),
+      vectors: requestTokens.map((token) => this.#unitVector(token)),
+    };
+  }
+
+  /**
+   * The alignment features of a request against one agent (`alignmentFeatureNames`), leaving
+   * out that agent's examples of `excludedFold` (a held-out fold is not compared with itself).
+   */
+  features(request: AlignmentRequest, agent: number, excludedFold?: number): Float64Array {
+    const result = new Float64Array(alignmentFeatureNames.length);
+    const texts = this.#agents[agent];
+    if (texts === undefined || request.tokens.length === 0) return result;
+    const rows = request.tokens.map((token, position) => this.#row(request, position, agent, texts, token));
+    let best = 0;
+    let second = 0;
+    let third = 0;
+    let bestCoverage = 0;
+    const openings = [0, 0, 0, 0, 0];
+    for (const example of texts.examples) {
+      if (excludedFold !== undefined && example.fold === excludedFold) continue;
+      const { f, coverage } = this.#compare(request, rows, example);
+      if (f > best) [best, second, third] = [f, best, second];
+      else if (f > second) [second, third] = [f, second];
+      else if (f > third) third = f;
+      bestCoverage = Math.max(bestCoverage, coverage);
+      const opening = example.opening < 0 ? 0 : (rows[0]?.[example.opening] ?? 0);
+      const lowest = openings.indexOf(Math.min(...openings));
+      if (opening > (openings[lowest] ?? 0)) openings[lowest] = opening;
+    }
+    result[0] = best;
+    result[1] = (best + second + third) / 3;
+    result[2] = this.#compare(request, rows, texts.description).f;
+    result[3] = bestCoverage;
+    result[4] = openings.reduce((sum, value) => sum + value, 0) / openings.length;
+    return result;
+  }
+
+  /**
+   * How much of the request the text covers (`coverage`: each request word's best match in the
+   * text, IDF-weighted) and the harmonic mean of that with how much of the text the request
+   * covers (`f`).
+   */
+  #compare(
+    request: AlignmentRequest,
+    rows: readonly Float32Array[],
+    text: AlignedText,
+  ): { f: number; coverage: number } {
+    if (text.words.length === 0 || request.totalWeight === 0) return { f: 0, coverage: 0 };
+    let covered = 0;
+    for (let position = 0; position < rows.length; position++) {
+      const row = rows[position] as Float32Array;
+      let match = 0;
+      for (const word of text.words) match = Math.max(match, row[word] ?? 0);
+      covered += (request.weights[position] ?? 0) * match;
+    }
+    let precise = 0;
+    for (let index = 0; index < text.words.length; index++) {
+      const word = text.words[index] as number;
+      let match = 0;
+      for (const row of rows) match = Math.max(match, row[word] ?? 0);
+      precise += (text.weights[index] ?? 0) * match;
+    }
+    const coverage = covered / request.totalWeight;
+    const precision = text.totalWeight === 0 ? 0 : precise / text.totalWeight;
+    const f = coverage + precision === 0 ? 0 : (2 * coverage * precision) / (coverage + precision);
+    return { f, coverage };
+  }
+
+  /** Similarity of one request word to each of an agent's words: 1 for the same stem, else cos² of their vectors (0 when negative or unknown). */
+  #row(
+    request: AlignmentRequest,
+    position: number,
+    agent: number,
+    texts: AgentTexts,
+    token: string,
+  ): Float32Array {
+    const key = `${agent} ${token}`;
+    const cached = this.#rows.get(key);
+    if (cached) return cached;
+    const row = new Float32Array(texts.tokens.length);
+    const vector = request.vectors[position];
+    const wordStem = request.stems[position];
+    const dimensions = this.#dimensions;
+    const vectors = texts.vectors;
+    for (let word = 0; word < row.length; word++) {
+      if (texts.stems[word] === wordStem) {
+        row[word] = 1;
+        continue;
+      }
+      if (vector === undefined) continue;
+      let dot = 0;
+      const offset = word * dimensions;
+      for (let dimension = 0; dimension < dimensions; dimension++)
+        dot += (vector[dimension] as number) * (vectors[offset + dimension] as number);
+      row[word] = dot > 0 ? dot * dot : 0;
+    }
+    if (this.#rows.size >= maxCachedRows) this.#rows.clear();
+    this.#rows.set(key, row);
+    return row;
+  }
+
+  #aligned(words: number[], stemOf: (word: number) => string, fold: number): AlignedText {
+    const weights = Float64Array.from(words, (word) => this.#idfOf(stemOf(word)));
+    return {
+      words: Int32Array.from(words),
+      weights,
+      totalWeight: weights.reduce((sum, weight) => sum + weight, 0),
+      opening: words[0] ?? -1,
+      fold,
+    };
+  }
+
+  #idfOf(word: string): number {
+    return this.#idf.get(word) ?? this.#unseenIdf;
+  }
+
+  #unitVector(token: string): Float32Array | undefined {
+    const vector = this.#wordVectors?.vector(token);
+    if (vector === undefined) return undefined;
+    let norm = 0;
+    for (const value of vector) norm += value * value;
+    if (norm === 0) return undefined;
+    const scale = 1 / Math.sqrt(norm);
+    return Float32Array.from(vector, (value) => value * scale);
+  }
+}
+
+/** One held-out request's candidates: a feature row each (`rerankFeatureCount` numbers) and which is right. */
+export interface RerankGroup {
+  readonly features: readonly Float64Array[];
+  /** Index of the right candidate, or -1 when it is not among them (such groups teach nothing). */
+  readonly label: number;
+}
+
+/**
+ * Fewer held-out requests with the right agent among the candidates than this, and no weights
+ * are fitted: a handful of groups would teach the re-ranker noise (a roster with four examples
+ * per agent gives about ten), and the ranker's own order stands.
+ */
+export const minimumRerankGroups = 30;
+
+/**
+ * Fits the re-ranking weights: a conditional logit (softmax over each group's candidates) by
+ * gradient descent with a little L2 decay, starting from the ranker's own order (weight 1 on its
+ * log-probability, 0 elsewhere). Deterministic. Undefined when there are too few usable groups.
+ */
+export function fitRerankWeights(
+  groups: readonly RerankGroup[],
+  options: { readonly iterations?: number; readonly learningRate?: number; readonly decay?: number } = {},
+): Float64Array | undefined {
+  const weights = new Float64Array(rerankFeatureCount);
+  weights[0] = 1;
+  const usable = groups.filter((group) => group.label >= 0 && group.features.length > 1);
+  if (usable.length < minimumRerankGroups) return undefined;
+  const iterations = options.iterations ?? 400;
+  const learningRate = options.learningRate ?? 0.5;
+  const decay = options.decay ?? 1e-3;
+  const gradient = new Float64Array(rerankFeatureCount);
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    gradient.fill(0);
+    for (const group of usable) {
+      const probabilities = rerankProbabilities(weights, group.features);
+      group.features.forEach((row, candidate) => {
+        const error = (probabilities[candidate] ?? 0) - (candidate === group.label ? 1 : 0);
+        for (let feature = 0; feature < rerankFeatureCount; feature++)
+          gradient[feature] = (gradient[feature] as number) + error * (row[feature] ?? 0);
+      });
+    }
+    for (let feature = 0; feature < rerankFeatureCount; feature++)
+      weights[feature] =
+        (weights[feature] as number) -
+        learningRate * ((gradient[feature] as number) / usable.length + decay * (weights[feature] as number));
+  }
+  return weights;
+}
+
+/** The re-ranker's probabilities over one request's candidates. */
+export function rerankProbabilities(
+  weights: ArrayLike<number>,
+  features: readonly Float64Array[],
+): Float64Array {
+  const scores = features.map((row) => {
+    let score = 0;
+    for (let feature = 0; feature < weights.length; feature++)
+      score += (weights[feature] ?? 0) * (row[feature] ?? 0);
+    return score;
+  });
+  const max = Math.max(...scores);
+  const exponentials = scores.map((score) => Math.exp(score - max));
+  const sum = exponentials.reduce((total, value) => total + value, 0);
+  return Float64Array.from(exponentials, (value) => value / sum);
+}
