@@ -67,8 +67,16 @@ export interface RerankAgentTexts {
   readonly examples: ReadonlyArray<{ readonly text: string; readonly fold: number }>;
 }
 
-/** How many cached similarity rows (one per request word and agent) are kept: ~12 MB. */
-const maxCachedRows = 12_000;
+/** How many similarities the cached rows (one per request word and agent) hold at most: 16 MB. */
+const maxCachedSimilarities = 4_000_000;
+/** How many unit-length word vectors are kept: ~20 MB at 100 dimensions. */
+const maxCachedUnits = 50_000;
+/** How many of the best matches between first words are averaged. */
+const openingCount = 5;
+
+function harmonicMean(a: number, b: number): number {
+  return a + b === 0 ? 0 : (2 * a * b) / (a + b);
+}
 
 /** Word-by-word comparison of requests with each agent's description and examples. */
 export class ExampleAlignment {
@@ -79,6 +87,9 @@ export class ExampleAlignment {
   readonly #dimensions: number;
   /** Similarities of a request word to every word of an agent, by `${agent} ${token}`. */
   readonly #rows = new Map<string, Float32Array>();
+  #cachedSimilarities = 0;
+  /** Unit-length word vectors by token (null: none). */
+  readonly #units = new Map<string, Float32Array | null>();
 
   constructor(agents: readonly RerankAgentTexts[], wordVectors?: WordVectorLookup) {
     this.#wordVectors = wordVectors;
@@ -144,72 +155,52 @@ export class ExampleAlignment {
   features(request: AlignmentRequest, agent: number, excludedFold?: number): Float64Array {
     const result = new Float64Array(alignmentFeatureNames.length);
     const texts = this.#agents[agent];
-    if (texts === undefined || request.tokens.length === 0) return result;
-    const rows = request.tokens.map((token, position) => this.#row(request, position, agent, texts, token));
+    const words = request.tokens.length;
+    if (texts === undefined || words === 0 || request.totalWeight === 0) return result;
+    // The request's similarity to each of the agent's words, one row of `width` per request word.
+    const width = texts.tokens.length;
+    const matrix = new Float32Array(words * width);
+    for (let position = 0; position < words; position++)
+      matrix.set(this.#row(request, position, agent, texts), position * width);
     let best = 0;
     let second = 0;
     let third = 0;
     let bestCoverage = 0;
-    const openings = [0, 0, 0, 0, 0];
+    const openings = new Float64Array(openingCount);
+    const scratch = new Float64Array(words + 1);
     for (const example of texts.examples) {
-      if (excludedFold !== undefined && example.fold === excludedFold) continue;
-      const { f, coverage } = this.#compare(request, rows, example);
-      if (f > best) [best, second, third] = [f, best, second];
-      else if (f > second) [second, third] = [f, second];
-      else if (f > third) third = f;
-      bestCoverage = Math.max(bestCoverage, coverage);
-      const opening = example.opening < 0 ? 0 : (rows[0]?.[example.opening] ?? 0);
-      const lowest = openings.indexOf(Math.min(...openings));
-      if (opening > (openings[lowest] ?? 0)) openings[lowest] = opening;
+      if (example.fold === excludedFold) continue;
+      const f = compare(request, matrix, width, example, scratch);
+      const coverage = scratch[words] as number;
+      if (f > best) {
+        third = second;
+        second = best;
+        best = f;
+      } else if (f > second) {
+        third = second;
+        second = f;
+      } else if (f > third) third = f;
+      if (coverage > bestCoverage) bestCoverage = coverage;
+      // The five best matches of the request's first word with the examples' first words.
+      const opening = example.opening < 0 ? 0 : (matrix[example.opening] as number);
+      let lowest = 0;
+      for (let index = 1; index < openingCount; index++)
+        if ((openings[index] as number) < (openings[lowest] as number)) lowest = index;
+      if (opening > (openings[lowest] as number)) openings[lowest] = opening;
     }
     result[0] = best;
     result[1] = (best + second + third) / 3;
-    result[2] = this.#compare(request, rows, texts.description).f;
+    result[2] = compare(request, matrix, width, texts.description, scratch);
     result[3] = bestCoverage;
-    result[4] = openings.reduce((sum, value) => sum + value, 0) / openings.length;
+    let openingSum = 0;
+    for (const value of openings) openingSum += value;
+    result[4] = openingSum / openingCount;
     return result;
   }
 
-  /**
-   * How much of the request the text covers (`coverage`: each request word's best match in the
-   * text, IDF-weighted) and the harmonic mean of that with how much of the text the request
-   * covers (`f`).
-   */
-  #compare(
-    request: AlignmentRequest,
-    rows: readonly Float32Array[],
-    text: AlignedText,
-  ): { f: number; coverage: number } {
-    if (text.words.length === 0 || request.totalWeight === 0) return { f: 0, coverage: 0 };
-    let covered = 0;
-    for (let position = 0; position < rows.length; position++) {
-      const row = rows[position] as Float32Array;
-      let match = 0;
-      for (const word of text.words) match = Math.max(match, row[word] ?? 0);
-      covered += (request.weights[position] ?? 0) * match;
-    }
-    let precise = 0;
-    for (let index = 0; index < text.words.length; index++) {
-      const word = text.words[index] as number;
-      let match = 0;
-      for (const row of rows) match = Math.max(match, row[word] ?? 0);
-      precise += (text.weights[index] ?? 0) * match;
-    }
-    const coverage = covered / request.totalWeight;
-    const precision = text.totalWeight === 0 ? 0 : precise / text.totalWeight;
-    const f = coverage + precision === 0 ? 0 : (2 * coverage * precision) / (coverage + precision);
-    return { f, coverage };
-  }
-
   /** Similarity of one request word to each of an agent's words: 1 for the same stem, else cos² of their vectors (0 when negative or unknown). */
-  #row(
-    request: AlignmentRequest,
-    position: number,
-    agent: number,
-    texts: AgentTexts,
-    token: string,
-  ): Float32Array {
-    const key = `${agent} ${token}`;
+  #row(request: AlignmentRequest, position: number, agent: number, texts: AgentTexts): Float32Array {
+    const key = `${agent} ${request.tokens[position] ?? ''}`;
     const cached = this.#rows.get(key);
     if (cached) return cached;
     const row = new Float32Array(texts.tokens.length);
@@ -229,8 +220,12 @@ export class ExampleAlignment {
         dot += (vector[dimension] as number) * (vectors[offset + dimension] as number);
       row[word] = dot > 0 ? dot * dot : 0;
     }
-    if (this.#rows.size >= maxCachedRows) this.#rows.clear();
+    if (this.#cachedSimilarities + row.length > maxCachedSimilarities) {
+      this.#rows.clear();
+      this.#cachedSimilarities = 0;
+    }
     this.#rows.set(key, row);
+    this.#cachedSimilarities += row.length;
     return row;
   }
 
@@ -250,13 +245,24 @@ export class ExampleAlignment {
   }
 
   #unitVector(token: string): Float32Array | undefined {
+    const known = this.#units.get(token);
+    if (known !== undefined) return known ?? undefined;
     const vector = this.#wordVectors?.vector(token);
-    if (vector === undefined) return undefined;
-    let norm = 0;
-    for (const value of vector) norm += value * value;
-    if (norm === 0) return undefined;
-    const scale = 1 / Math.sqrt(norm);
-    return Float32Array.from(vector, (value) => value * scale);
+    let unit: Float32Array | null = null;
+    if (vector !== undefined) {
+      let norm = 0;
+      for (let dimension = 0; dimension < vector.length; dimension++)
+        norm += (vector[dimension] as number) * (vector[dimension] as number);
+      if (norm > 0) {
+        const scale = 1 / Math.sqrt(norm);
+        unit = new Float32Array(vector.length);
+        for (let dimension = 0; dimension < vector.length; dimension++)
+          unit[dimension] = (vector[dimension] as number) * scale;
+      }
+    }
+    if (this.#units.size >= maxCachedUnits) this.#units.clear();
+    this.#units.set(token, unit);
+    return unit ?? undefined;
   }
 }
 
@@ -324,4 +330,43 @@ export function rerankProbabilities(
   const exponentials = scores.map((score) => Math.exp(score - max));
   const sum = exponentials.reduce((total, value) => total + value, 0);
   return Float64Array.from(exponentials, (value) => value / sum);
+}
+
+/**
+ * How much of the request a text covers (each request word's best match in the text,
+ * IDF-weighted; left in `scratch[words]`) and the harmonic mean of that with how much of the
+ * text the request covers (returned). One pass over the request-by-agent-word similarities
+ * (`width` per request word); `scratch` is working space.
+ */
+function compare(
+  request: AlignmentRequest,
+  matrix: Float32Array,
+  width: number,
+  text: AlignedText,
+  scratch: Float64Array,
+): number {
+  const words = request.weights.length;
+  scratch.fill(0);
+  const textWords = text.words;
+  if (textWords.length === 0 || text.totalWeight === 0) return 0;
+  let precise = 0;
+  for (let index = 0; index < textWords.length; index++) {
+    let match = 0;
+    for (
+      let position = 0, offset = textWords[index] as number;
+      position < words;
+      position++, offset += width
+    ) {
+      const value = matrix[offset] as number;
+      if (value > match) match = value;
+      if (value > (scratch[position] as number)) scratch[position] = value;
+    }
+    precise += (text.weights[index] as number) * match;
+  }
+  let covered = 0;
+  for (let position = 0; position < words; position++)
+    covered += (request.weights[position] as number) * (scratch[position] as number);
+  const coverage = covered / request.totalWeight;
+  scratch[words] = coverage;
+  return harmonicMean(coverage, precise / text.totalWeight);
 }

@@ -8,6 +8,7 @@ import {
   rerankFeatureCount,
   rerankProbabilities,
   type AlignmentRequest,
+  type RerankAgentTexts,
   type RerankGroup,
 } from './example-reranker.ts';
 import { SimilarityIndex } from './similarity-index.ts';
@@ -214,8 +215,13 @@ export class OfflineRanker {
   readonly #projections = new Map<string, Projection>();
   /** Class index of the out-of-scope examples, when there are any. */
   readonly #outOfScopeClass: number | undefined;
-  /** The second look at unsure rankings, when the regression has one (see `rerankCandidates`). */
-  readonly #alignment: ExampleAlignment | undefined;
+  /**
+   * What the second look at unsure rankings compares with, when the regression has one (see
+   * `rerankCandidates`); indexed on first use (~0.1 s for the default roster), so restoring a
+   * ranker for one confident request does not pay for it.
+   */
+  readonly #alignmentTexts: readonly RerankAgentTexts[] | undefined;
+  #alignmentIndex: ExampleAlignment | undefined;
   #rerankWeights: Float64Array | undefined;
   readonly #rerankCandidates: number;
   readonly #rerankBelow: number;
@@ -255,16 +261,13 @@ export class OfflineRanker {
     );
     this.#rerankCandidates = settings.rerankCandidates;
     this.#rerankBelow = settings.rerankBelow;
-    this.#alignment =
+    this.#alignmentTexts =
       this.method === 'softmax-regression' && settings.rerankCandidates > 1
-        ? new ExampleAlignment(
-            profiles.map((_, agent) => ({
-              description:
-                documents.find((document) => document.agent === agent && document.fold < 0)?.text ?? '',
-              examples: documents.filter((document) => document.agent === agent && document.fold >= 0),
-            })),
-            this.#wordVectors,
-          )
+        ? profiles.map((_, agent) => ({
+            description:
+              documents.find((document) => document.agent === agent && document.fold < 0)?.text ?? '',
+            examples: documents.filter((document) => document.agent === agent && document.fold >= 0),
+          }))
         : undefined;
     const regressionOptions = settings.regression;
     const candidateLimit = settings.candidateLimit;
@@ -352,7 +355,7 @@ export class OfflineRanker {
       const rerankGroups: RerankGroup[] = [];
       // Large rosters hold out one fold only: enough examples to fit a few numbers, a third of the cost.
       const heldOutFolds = this.agents.length > candidateLimit ? 1 : folds;
-      const needed = options.temperature === undefined || this.#alignment !== undefined;
+      const needed = options.temperature === undefined || this.#alignmentTexts !== undefined;
       for (let fold = 0; needed && fold < heldOutFolds; fold++) {
         const training = examples.filter((_, index) => exampleFolds[index] !== fold);
         const model = new SoftmaxRegression(training, classes, this.#featureCount, regressionOptions);
@@ -368,7 +371,7 @@ export class OfflineRanker {
         });
       }
       this.temperature = options.temperature ?? fitTemperature(heldOut);
-      if (this.#alignment) this.#rerankWeights = fitRerankWeights(rerankGroups);
+      if (this.#alignmentTexts) this.#rerankWeights = fitRerankWeights(rerankGroups);
     }
     if (cacheKey !== undefined && this.#regression)
       options.cache?.set(cacheKey, encodeTrained(this.#regression, this.temperature, this.#rerankWeights));
@@ -434,17 +437,23 @@ export class OfflineRanker {
     return unsure.candidates.map((agent, index) => {
       const row = new Float64Array(rerankFeatureCount);
       row[0] = unsure.logProbabilities[index] ?? 0;
-      row.set(this.#alignment?.features(request, agent, excludedFold) ?? [], 1);
+      row.set(this.#alignment()?.features(request, agent, excludedFold) ?? [], 1);
       return row;
     });
   }
 
+  #alignment(): ExampleAlignment | undefined {
+    if (this.#alignmentIndex === undefined && this.#alignmentTexts !== undefined)
+      this.#alignmentIndex = new ExampleAlignment(this.#alignmentTexts, this.#wordVectors);
+    return this.#alignmentIndex;
+  }
+
   /** A held-out training text's re-ranking candidates, when the fold's model was unsure of it. */
   #rerankGroup(text: string, scores: Float64Array, label: number, fold: number): RerankGroup | undefined {
-    if (this.#alignment === undefined) return undefined;
     const unsure = this.#unsureCandidates(scores);
-    if (unsure === undefined) return undefined;
-    const features = this.#rerankFeatures(this.#alignment.request(text), unsure, fold);
+    const alignment = unsure && this.#alignment();
+    if (unsure === undefined || alignment === undefined) return undefined;
+    const features = this.#rerankFeatures(alignment.request(text), unsure, fold);
     return { features, label: unsure.candidates.indexOf(label) };
   }
 
@@ -454,10 +463,11 @@ export class OfflineRanker {
    */
   #rerank(text: string, scores: Float64Array, probabilities: Float64Array): boolean {
     const weights = this.#rerankWeights;
-    if (this.#alignment === undefined || weights === undefined) return false;
+    if (weights === undefined) return false;
     const unsure = this.#unsureCandidates(scores);
-    if (unsure === undefined) return false;
-    const shares = rerankProbabilities(weights, this.#rerankFeatures(this.#alignment.request(text), unsure));
+    const alignment = unsure && this.#alignment();
+    if (unsure === undefined || alignment === undefined) return false;
+    const shares = rerankProbabilities(weights, this.#rerankFeatures(alignment.request(text), unsure));
     let mass = 0;
     for (const agent of unsure.candidates) mass += probabilities[agent] ?? 0;
     unsure.candidates.forEach((agent, index) => {
