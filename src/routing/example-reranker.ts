@@ -47,13 +47,20 @@ interface AgentTexts {
   readonly examples: readonly AlignedText[];
 }
 
+/**
+ * Requests with more distinct content words than this (a pasted document) are not compared:
+ * the comparison grows with request words × agent words, and such a request is no short
+ * request the examples could resemble.
+ */
+export const maxComparedWords = 64;
+
 /** A request prepared once for comparing with several agents. */
 export interface AlignmentRequest {
   readonly tokens: readonly string[];
   readonly stems: readonly string[];
   readonly weights: Float64Array;
   readonly totalWeight: number;
-  /** Unit-length vectors, `dimensions` per word; undefined for a word without one. */
+  /** A unit-length vector per word; undefined for a word without one. */
   readonly vectors: ReadonlyArray<Float32Array | undefined>;
 }
 
@@ -67,9 +74,12 @@ export interface RerankAgentTexts {
   readonly examples: ReadonlyArray<{ readonly text: string; readonly fold: number }>;
 }
 
-/** How many similarities the cached rows (one per request word and agent) hold at most: 16 MB. */
+/**
+ * How many similarities the cached rows (one per request word and agent) hold at most: 16 MB of
+ * rows, plus their keys (a word each; requests are capped at `maxComparedWords` words).
+ */
 const maxCachedSimilarities = 4_000_000;
-/** How many unit-length word vectors are kept: ~20 MB at 100 dimensions. */
+/** How many words' unit-length vectors are kept (words the vectors know: ≤ ~20 MB at 100 dimensions). */
 const maxCachedUnits = 50_000;
 /** How many of the best matches between first words are averaged. */
 const openingCount = 5;
@@ -134,11 +144,19 @@ export class ExampleAlignment {
     });
   }
 
-  /** Prepares a request's content words for `features`. */
+  /**
+   * Prepares a request's content words for `features`: each distinct word once, in order of first
+   * use, weighing its IDF times its count (which scores exactly as the repeated words would).
+   */
   request(text: string): AlignmentRequest {
-    const requestTokens = tokens(text).filter((token) => !isStopWord(token));
+    const counts = new Map<string, number>();
+    for (const token of tokens(text)) if (!isStopWord(token)) counts.set(token, (counts.get(token) ?? 0) + 1);
+    const requestTokens = [...counts.keys()];
     const stems = requestTokens.map(stem);
-    const weights = Float64Array.from(stems, (word) => this.#idfOf(word));
+    const weights = Float64Array.from(
+      requestTokens,
+      (token, index) => this.#idfOf(stems[index] ?? '') * (counts.get(token) ?? 1),
+    );
     return {
       tokens: requestTokens,
       stems,
@@ -260,6 +278,8 @@ export class ExampleAlignment {
           unit[dimension] = (vector[dimension] as number) * scale;
       }
     }
+    // Words without a vector are not remembered: they cost only a lookup, and there is no end to them.
+    if (vector === undefined) return undefined;
     if (this.#units.size >= maxCachedUnits) this.#units.clear();
     this.#units.set(token, unit);
     return unit ?? undefined;
@@ -282,8 +302,9 @@ export const minimumRerankGroups = 30;
 
 /**
  * Fits the re-ranking weights: a conditional logit (softmax over each group's candidates) by
- * gradient descent with a little L2 decay, starting from the ranker's own order (weight 1 on its
- * log-probability, 0 elsewhere). Deterministic. Undefined when there are too few usable groups.
+ * gradient descent, starting from the ranker's own order (weight 1 on its log-probability, 0
+ * elsewhere), with a little L2 decay towards 0 on every weight. Deterministic. Undefined when
+ * there are too few usable groups.
  */
 export function fitRerankWeights(
   groups: readonly RerankGroup[],

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { ExampleAlignment, maxComparedWords } from './example-reranker.ts';
 import { defaultFeatureOptions } from './text-features.ts';
 import { loadAgentProfiles } from './load-agent-profiles.ts';
 import { defaultSoftmaxRegressionOptions } from './softmax-regression.ts';
@@ -167,9 +168,64 @@ describe('OfflineRanker’s second look at unsure rankings (the default roster, 
     expect(reordered).toBeGreaterThan(0);
   });
 
-  it('restores its re-ranking weights from the cache', () => {
+  it('restores its re-ranking weights from the cache, with and without a hidden layer', () => {
     const restored = new OfflineRanker(agents, { ...quick, cache });
     expect(cache).toMatchObject({ hits: 1, sets: 1 });
     for (const text of unsure) expect(restored.rank(text, 5)).toEqual(ranker.rank(text, 5));
+    const hidden = {
+      ...quick,
+      regression: { ...defaultSoftmaxRegressionOptions, epochs: 1, hiddenUnits: 8 },
+      cache: countingCache(),
+    };
+    const trained = new OfflineRanker(agents, hidden);
+    const back = new OfflineRanker(agents, hidden);
+    expect(hidden.cache).toMatchObject({ hits: 1, sets: 1 });
+    for (const text of unsure) expect(back.rank(text, 5)).toEqual(trained.rank(text, 5));
+  });
+
+  it('retrains rather than restore re-ranking weights that are not numbers', () => {
+    const stored = new Map<string, Uint8Array>();
+    const damaging: RankerCache = {
+      get: (key) => stored.get(key),
+      set: (key, value) => {
+        // Layout (offline-ranker.ts): 32-byte header, bias (float64 × classes), weights
+        // (float32), then the re-ranking weights (float64).
+        const bytes = Buffer.from(value);
+        const at = 32 + bytes.readUInt32LE(8) * 8 + bytes.readUInt32LE(12) * 4;
+        expect(bytes.readUInt32LE(28)).toBe(6);
+        bytes.writeDoubleLE(Number.NaN, at + 8);
+        stored.set(key, bytes);
+      },
+    };
+    new OfflineRanker(agents, { ...quick, cache: damaging });
+    const retrained = new OfflineRanker(agents, { ...quick, cache: damaging });
+    for (const text of unsure.slice(0, 5)) {
+      const ranking = retrained.rank(text, 3);
+      expect(ranking.candidates.every((candidate) => Number.isFinite(candidate.confidence))).toBe(true);
+      expect(ranking).toEqual(ranker.rank(text, 3));
+    }
+  });
+
+  it('compares held-out texts without their own fold while fitting, and everything when routing', () => {
+    const compare = vi.spyOn(ExampleAlignment.prototype, 'features');
+    try {
+      const fresh = new OfflineRanker(agents, quick);
+      const whileFitting = compare.mock.calls.map((call) => call[2]);
+      expect(whileFitting.length).toBeGreaterThan(0);
+      expect(new Set(whileFitting)).toEqual(new Set([0, 1, 2]));
+      compare.mockClear();
+      fresh.rank(unsure[0] ?? '');
+      expect(compare.mock.calls.length).toBe(3);
+      expect(compare.mock.calls.every((call) => call[2] === undefined)).toBe(true);
+    } finally {
+      compare.mockRestore();
+    }
+  });
+
+  it('takes no second look at a request without content words or at a pasted document', () => {
+    for (const text of ['', 'please', 'can you do it for me?'])
+      expect(ranker.rank(text).reranked).toBe(false);
+    const pasted = Array.from({ length: maxComparedWords + 1 }, (_, index) => `invoice${index}`).join(' ');
+    expect(ranker.rank(`check ${pasted}`).reranked).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import { FeatureSpace } from './feature-space.ts';
 import {
   ExampleAlignment,
   fitRerankWeights,
+  maxComparedWords,
   rerankFeatureCount,
   rerankProbabilities,
   type AlignmentRequest,
@@ -85,8 +86,8 @@ export interface OfflineRankerOptions {
    * Regression: when the ranker's top agent has less than `rerankBelow` of the probability (at
    * temperature 1), its top `rerankCandidates` are compared word by word with each agent's own
    * examples and description, and re-ordered by weights learnt on the calibration folds
-   * (example-reranker.ts). 0 candidates turns it off. Defaults 3 and 0.7, chosen on
-   * cross-validation and the development sets (decision 0004).
+   * (example-reranker.ts). Fewer than 2 candidates turns it off; at most 10. Defaults 3 and 0.7,
+   * chosen on cross-validation and the development sets (decision 0004).
    */
   readonly rerankCandidates?: number;
   readonly rerankBelow?: number;
@@ -138,11 +139,28 @@ function trainingSettings(options: OfflineRankerOptions): TrainingSettings {
     calibrationFolds: Math.max(2, options.calibrationFolds ?? 3),
     wordVectorWeight: options.wordVectorWeight ?? 1,
     outOfScopeWeight: options.outOfScopeWeight ?? 3,
-    rerankCandidates: Math.max(0, Math.floor(options.rerankCandidates ?? 3)),
-    rerankBelow: options.rerankBelow ?? 0.7,
+    ...rerankSettings(options),
   };
 }
 const trainedMagic = 'NOVARK3\n';
+
+/** At most this many candidates get a second look: training compares each held-out text with each. */
+const maxRerankCandidates = 10;
+
+/**
+ * The second look's settings, normalised so that equal behaviour means an equal cache key:
+ * fewer than 2 candidates is off (0 candidates, threshold 0); a threshold that is not a number
+ * is the default.
+ */
+function rerankSettings(options: OfflineRankerOptions): { rerankCandidates: number; rerankBelow: number } {
+  const requested = options.rerankCandidates ?? 3;
+  const candidates = Number.isFinite(requested)
+    ? Math.min(maxRerankCandidates, Math.max(0, Math.floor(requested)))
+    : 3;
+  if (candidates < 2 || options.method === 'similarity') return { rerankCandidates: 0, rerankBelow: 0 };
+  const below = options.rerankBelow ?? 0.7;
+  return { rerankCandidates: candidates, rerankBelow: Number.isFinite(below) ? below : 0.7 };
+}
 
 /** A lookup of pretrained word vectors (lower-case, accent-folded words). */
 export interface WordVectors {
@@ -179,7 +197,10 @@ export interface Ranking {
    * 0..1 (0 when the ranker has none). Candidates' confidences are conditional on it not being.
    */
   readonly outOfScope: number;
-  /** Whether the top candidates were re-ordered by comparing them with each agent's examples. */
+  /**
+   * Whether the ranker was unsure and took a second look: its top candidates were compared
+   * with each agent's examples and their probabilities shared out again (the order may stay).
+   */
   readonly reranked: boolean;
 }
 
@@ -263,11 +284,7 @@ export class OfflineRanker {
     this.#rerankBelow = settings.rerankBelow;
     this.#alignmentTexts =
       this.method === 'softmax-regression' && settings.rerankCandidates > 1
-        ? profiles.map((_, agent) => ({
-            description:
-              documents.find((document) => document.agent === agent && document.fold < 0)?.text ?? '',
-            examples: documents.filter((document) => document.agent === agent && document.fold >= 0),
-          }))
+        ? alignmentTexts(profiles.length, documents)
         : undefined;
     const regressionOptions = settings.regression;
     const candidateLimit = settings.candidateLimit;
@@ -453,7 +470,9 @@ export class OfflineRanker {
     const unsure = this.#unsureCandidates(scores);
     const alignment = unsure && this.#alignment();
     if (unsure === undefined || alignment === undefined) return undefined;
-    const features = this.#rerankFeatures(alignment.request(text), unsure, fold);
+    const request = alignment.request(text);
+    if (!comparable(request)) return undefined;
+    const features = this.#rerankFeatures(request, unsure, fold);
     return { features, label: unsure.candidates.indexOf(label) };
   }
 
@@ -467,7 +486,9 @@ export class OfflineRanker {
     const unsure = this.#unsureCandidates(scores);
     const alignment = unsure && this.#alignment();
     if (unsure === undefined || alignment === undefined) return false;
-    const shares = rerankProbabilities(weights, this.#rerankFeatures(alignment.request(text), unsure));
+    const request = alignment.request(text);
+    if (!comparable(request)) return false;
+    const shares = rerankProbabilities(weights, this.#rerankFeatures(request, unsure));
     let mass = 0;
     for (const agent of unsure.candidates) mass += probabilities[agent] ?? 0;
     unsure.candidates.forEach((agent, index) => {
@@ -639,6 +660,29 @@ function trainingDocuments(profiles: readonly AgentProfile[], folds: number): Tr
   return documents;
 }
 
+/**
+ * Whether a request is worth a second look: it has content words to compare (without any, the
+ * comparison says nothing) and not more than `maxComparedWords` (a pasted document).
+ */
+function comparable(request: AlignmentRequest): boolean {
+  return request.tokens.length > 0 && request.tokens.length <= maxComparedWords;
+}
+
+/** Each agent's description and examples, from the training documents (one pass). */
+function alignmentTexts(agents: number, documents: readonly TrainingDocument[]): RerankAgentTexts[] {
+  const texts = Array.from({ length: agents }, () => ({
+    description: '',
+    examples: [] as Array<{ text: string; fold: number }>,
+  }));
+  for (const document of documents) {
+    const entry = texts[document.agent];
+    if (entry === undefined) continue;
+    if (document.fold < 0) entry.description = document.text;
+    else entry.examples.push({ text: document.text, fold: document.fold });
+  }
+  return texts;
+}
+
 function topCandidates(probabilities: Float64Array, agents: readonly string[], limit: number): RankedAgent[] {
   const top: RankedAgent[] = [];
   for (let agent = 0; agent < probabilities.length; agent++) {
@@ -777,6 +821,7 @@ function decodeTrained(
   const bias = take(new Float64Array(biasLength));
   const weights = take(new Float32Array(weightsLength));
   const rerank = rerankLength === 0 ? undefined : take(new Float64Array(rerankLength));
+  if (rerank?.some((weight) => !Number.isFinite(weight))) return undefined;
   const reranking = rerank === undefined ? {} : { rerank };
   if (units === 0) return { weights, bias, temperature, ...reranking };
   const inBias = take(new Float64Array(units));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OfflineRanker } from './offline-ranker.ts';
+import { OfflineRanker, type Ranking } from './offline-ranker.ts';
 import { createRankerStrategy, defaultThresholds } from './ranker-strategy.ts';
 import type { RouteInput, StrategyOutcome } from './routing-strategy.ts';
 import { loadOutOfScopeExamples } from './out-of-scope-examples.ts';
@@ -60,13 +60,42 @@ describe('ranker strategy', () => {
     expect(outcome.reasons[0]).toMatch(/^out of scope: \d+% of the request's words appear in no agent's/);
   });
 
+  it('says when the ranker took a second look at an unsure ranking', () => {
+    const ranking = (reranked: boolean): Ranking => ({
+      candidates: [
+        { agent: 'writer', confidence: 0.8 },
+        { agent: 'test-writer', confidence: 0.15 },
+      ],
+      unknownShare: 0,
+      knownWords: 4,
+      words: 4,
+      bestSimilarity: 0.5,
+      outOfScope: 0,
+      reranked,
+    });
+    const decide = (reranked: boolean) => {
+      const stub = { rank: () => ranking(reranked) } as unknown as OfflineRanker;
+      const outcome = createRankerStrategy({ ranker: stub, thresholds: defaultThresholds }).route(
+        { text: 'write about the tests' },
+        { previous: [] },
+      );
+      if (outcome instanceof Promise || outcome.kind !== 'decided') throw new Error('expected a decision');
+      return outcome.decision.reasons;
+    };
+    expect(decide(true)).toEqual([
+      expect.stringMatching(/^ranker: closest to the description and examples of writer/),
+      expect.stringMatching(/compared word by word with their agents' examples$/),
+    ]);
+    expect(decide(false)).toHaveLength(1);
+  });
+
   it('asks which agent when the best confidence is under the threshold', () => {
-    const cautious = strategyWith({ ...defaultThresholds, confidence: 1 });
+    const cautious = strategyWith({ ...defaultThresholds, confidence: 0.999 });
     const outcome = cautious({ text: 'write about the tests' });
     expect(outcome.kind).toBe('passed');
     if (outcome.kind !== 'passed') return;
     expect(outcome.clarification?.question).toMatch(/^Which of these should handle it: .+\?$/);
-    expect(outcome.reasons[0]).toMatch(/^not sure: best confidence 0\.\d\d \(\S+\) is below 1$/);
+    expect(outcome.reasons[0]).toMatch(/^not sure: best confidence 0\.\d\d \(\S+\) is below 0\.999$/);
     // With the threshold at 0 the same request is decided.
     expect(
       strategyWith({ ...defaultThresholds, confidence: 0 })({ text: 'write about the tests' }).kind,
