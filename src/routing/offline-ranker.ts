@@ -107,7 +107,7 @@ export interface RankerCache {
  * Bump when training changes in a way the cache key cannot see (the algorithm, not its inputs),
  * so rankers trained by an older Nova are not restored.
  */
-const trainedFormatVersion = 4;
+const trainedFormatVersion = 5;
 
 /** Every training setting with its default filled in: what training uses and what the cache key holds. */
 interface TrainingSettings {
