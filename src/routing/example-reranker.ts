@@ -180,7 +180,14 @@ export class ExampleAlignment {
     const matrix = new Float32Array(words * width);
     for (let position = 0; position < words; position++)
       matrix.set(this.#row(request, position, agent, texts), position * width);
-    let best = 0;
+    // Each agent word's best match among the request's words: how much of any text the request
+    // covers then needs one lookup per text word.
+    const best = new Float32Array(width);
+    for (let position = 0, offset = 0; position < words; position++, offset += width)
+      for (let word = 0; word < width; word++)
+        if ((matrix[offset + word] as number) > (best[word] as number))
+          best[word] = matrix[offset + word] as number;
+    let first = 0;
     let second = 0;
     let third = 0;
     let bestCoverage = 0;
@@ -188,12 +195,12 @@ export class ExampleAlignment {
     const scratch = new Float64Array(words + 1);
     for (const example of texts.examples) {
       if (example.fold === excludedFold) continue;
-      const f = compare(request, matrix, width, example, scratch);
+      const f = compare(request, matrix, width, best, example, scratch);
       const coverage = scratch[words] as number;
-      if (f > best) {
+      if (f > first) {
         third = second;
-        second = best;
-        best = f;
+        second = first;
+        first = f;
       } else if (f > second) {
         third = second;
         second = f;
@@ -206,9 +213,9 @@ export class ExampleAlignment {
         if ((openings[index] as number) < (openings[lowest] as number)) lowest = index;
       if (opening > (openings[lowest] as number)) openings[lowest] = opening;
     }
-    result[0] = best;
-    result[1] = (best + second + third) / 3;
-    result[2] = compare(request, matrix, width, texts.description, scratch);
+    result[0] = first;
+    result[1] = (first + second + third) / 3;
+    result[2] = compare(request, matrix, width, best, texts.description, scratch);
     result[3] = bestCoverage;
     let openingSum = 0;
     for (const value of openings) openingSum += value;
@@ -356,37 +363,36 @@ export function rerankProbabilities(
 /**
  * How much of the request a text covers (each request word's best match in the text,
  * IDF-weighted; left in `scratch[words]`) and the harmonic mean of that with how much of the
- * text the request covers (returned). One pass over the request-by-agent-word similarities
- * (`width` per request word); `scratch` is working space.
+ * text the request covers (returned). `matrix` holds the request-by-agent-word similarities
+ * (`width` per request word), `best` each agent word's best match in the request; `scratch` is
+ * working space.
  */
 function compare(
   request: AlignmentRequest,
   matrix: Float32Array,
   width: number,
+  best: Float32Array,
   text: AlignedText,
   scratch: Float64Array,
 ): number {
   const words = request.weights.length;
-  scratch.fill(0);
   const textWords = text.words;
-  if (textWords.length === 0 || text.totalWeight === 0) return 0;
-  let precise = 0;
-  for (let index = 0; index < textWords.length; index++) {
-    let match = 0;
-    for (
-      let position = 0, offset = textWords[index] as number;
-      position < words;
-      position++, offset += width
-    ) {
-      const value = matrix[offset] as number;
-      if (value > match) match = value;
-      if (value > (scratch[position] as number)) scratch[position] = value;
-    }
-    precise += (text.weights[index] as number) * match;
+  if (textWords.length === 0 || text.totalWeight === 0) {
+    scratch[words] = 0;
+    return 0;
   }
+  let precise = 0;
+  for (let index = 0; index < textWords.length; index++)
+    precise += (text.weights[index] as number) * (best[textWords[index] as number] as number);
   let covered = 0;
-  for (let position = 0; position < words; position++)
-    covered += (request.weights[position] as number) * (scratch[position] as number);
+  for (let position = 0, offset = 0; position < words; position++, offset += width) {
+    let match = 0;
+    for (let index = 0; index < textWords.length; index++) {
+      const value = matrix[offset + (textWords[index] as number)] as number;
+      if (value > match) match = value;
+    }
+    covered += (request.weights[position] as number) * match;
+  }
   const coverage = covered / request.totalWeight;
   scratch[words] = coverage;
   return harmonicMean(coverage, precise / text.totalWeight);
