@@ -70,6 +70,8 @@ export interface NovaAppDependencies {
     readonly wordVectors?: WordVectors | false;
     /** Requests no agent should take: the shipped list when absent, `false` for none. */
     readonly outOfScope?: readonly string[] | false;
+    /** The ranker's second look at unsure rankings (default true). */
+    readonly secondLook?: boolean;
     /** Keeps the trained ranker between processes. */
     readonly cache?: RankerCache;
     /** Told when the ranker is trained rather than restored (it takes seconds): a progress line. */
@@ -463,6 +465,7 @@ export class NovaApp {
           agents: options.agents,
           ...(options.wordVectors === undefined ? {} : { wordVectors: options.wordVectors }),
           ...(options.outOfScope === undefined ? {} : { outOfScope: options.outOfScope }),
+          ...(options.secondLook === undefined ? {} : { secondLook: options.secondLook }),
         },
         { signal: training.stop.signal },
       )
@@ -492,6 +495,7 @@ export class NovaApp {
       ...(routing?.thresholds ? { thresholds: routing.thresholds } : {}),
       ...(routing?.wordVectors === undefined ? {} : { wordVectors: routing.wordVectors }),
       ...(routing?.outOfScope === undefined ? {} : { outOfScope: routing.outOfScope }),
+      ...(routing?.secondLook === undefined ? {} : { secondLook: routing.secondLook }),
       ...(routing?.cache === undefined ? {} : { cache: routing.cache }),
       ...(routing?.onTrain === undefined ? {} : { onTrain: routing.onTrain }),
     };

@@ -303,6 +303,7 @@ export async function createNova(options: CreateNovaOptions): Promise<Nova> {
       prices: createPriceLookup(config.models.prices),
       routing: {
         modelTieBreak: config.routing.modelTieBreak,
+        secondLook: config.routing.secondLook,
         // zod's optional fields may hold `undefined`; the router's rule type omits them instead.
         rules: config.routing.rules.map((rule) => ({
           agent: rule.agent,

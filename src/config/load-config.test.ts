@@ -67,7 +67,12 @@ describe('loadConfig', () => {
     fs.writeFileSync(
       file,
       JSON.stringify({
-        routing: { wordVectors: 'vectors.bin', outOfScopeExamples: false, maxOutOfScope: 0.7 },
+        routing: {
+          wordVectors: 'vectors.bin',
+          outOfScopeExamples: false,
+          maxOutOfScope: 0.7,
+          secondLook: false,
+        },
       }),
     );
     const config = loadConfig({ cwd: directory, env: {}, configPath: file });
@@ -75,7 +80,12 @@ describe('loadConfig', () => {
       wordVectors: path.join(directory, 'routing-conf', 'vectors.bin'),
       outOfScopeExamples: false,
       maxOutOfScope: 0.7,
+      secondLook: false,
     });
+    // On unless the file says otherwise.
+    expect(
+      loadConfig({ cwd: directory, env: {}, configPath: write('empty.json', '{}') }).routing.secondLook,
+    ).toBe(true);
   });
 
   it('names the file, line and field of a bad value', () => {

@@ -97,6 +97,11 @@ export const routingConfigSchema = z
   .object({
     /** Below this confidence the router asks a question instead of guessing (0..1). */
     confidenceThreshold: z.number().min(0).max(1).optional(),
+    /**
+     * When the offline ranker is unsure, compare its top three word by word with each agent's
+     * examples (decision 0004). Off: bulk routing about twice as fast, a little less accurate.
+     */
+    secondLook: z.boolean().default(true),
     /** When the ranker is unsure between a few agents, ask the default model to pick (needs a model). */
     modelTieBreak: z.boolean().default(true),
     /** Requests with more than this share of words unknown to the roster are out of scope (0..1). */

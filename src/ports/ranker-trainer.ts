@@ -14,6 +14,8 @@ export interface RankerTrainingInput {
   readonly wordVectors?: WordVectors | false;
   /** The shipped out-of-scope examples when absent, `false` for none. */
   readonly outOfScope?: readonly string[] | false;
+  /** The ranker's second look at unsure rankings (default true). */
+  readonly secondLook?: boolean;
 }
 
 /**

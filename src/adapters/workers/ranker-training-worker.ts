@@ -18,6 +18,7 @@ createRouter({
   agents: input.agents,
   wordVectors: input.wordVectorsFile === null ? false : loadWordVectors(input.wordVectorsFile),
   ...(input.outOfScope === undefined ? {} : { outOfScope: input.outOfScope }),
+  ...(input.secondLook === undefined ? {} : { secondLook: input.secondLook }),
   cache: {
     get: (key) => files?.get(key),
     set: (key, bytes) => {

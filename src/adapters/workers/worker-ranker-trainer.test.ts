@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RankerCache } from '../../routing/offline-ranker.ts';
-import { createRouter } from '../../routing/router.ts';
+import { createRouter, routerCacheKey } from '../../routing/router.ts';
 import { testRoster } from '../../routing/test-roster.ts';
 import { createFileRankerCache } from '../fs/file-ranker-cache.ts';
 import { createWorkerRankerTrainer } from './worker-ranker-trainer.ts';
@@ -48,6 +48,21 @@ describe('the worker-thread ranker trainer', () => {
     let trainedHere = false;
     createRouter({
       agents: testRoster,
+      cache: { get: (key) => (key === trained?.key ? trained.bytes : undefined), set: () => undefined },
+      onTrain: () => (trainedHere = true),
+    });
+    expect(trainedHere).toBe(false);
+  });
+
+  it('passes the second look setting on, so a router without it restores what the worker trained', async () => {
+    const trainer = createWorkerRankerTrainer({});
+    const trained = await trainer.train({ ...options, secondLook: false });
+    expect(trained?.key).toBe(routerCacheKey({ ...options, secondLook: false }));
+    expect(trained?.key).not.toBe(routerCacheKey(options));
+    let trainedHere = false;
+    createRouter({
+      ...options,
+      secondLook: false,
       cache: { get: (key) => (key === trained?.key ? trained.bytes : undefined), set: () => undefined },
       onTrain: () => (trainedHere = true),
     });

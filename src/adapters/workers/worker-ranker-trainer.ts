@@ -9,6 +9,7 @@ export interface RankerWorkerInput {
   /** undefined: the shipped vectors; null: none. */
   readonly wordVectorsFile: string | null | undefined;
   readonly outOfScope: readonly string[] | false | undefined;
+  readonly secondLook: boolean | undefined;
   /** Where the trained ranker is also written for other processes (the file cache's folder). */
   readonly cacheDirectory: string | undefined;
 }
@@ -59,6 +60,7 @@ export function createWorkerRankerTrainer(options: {
         })),
         wordVectorsFile: vectors === false ? null : (file as string | undefined),
         outOfScope: input.outOfScope,
+        secondLook: input.secondLook,
         cacheDirectory: options.cacheDirectory,
       };
       return new Promise<TrainedRanker | undefined>((resolve, reject) => {
