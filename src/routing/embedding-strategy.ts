@@ -3,6 +3,7 @@ import type { Embedder } from '../ports/embedder.ts';
 import type { AgentProfile } from './agent-profile.ts';
 import { fitTemperature, softmax } from './confidence-calibration.ts';
 import type { RoutingStrategy, StrategyOutcome } from './routing-strategy.ts';
+import { unitLength } from './unit-length.ts';
 
 export interface EmbeddingThresholds {
   /** The embedding's calibrated confidence must reach this to decide (0..1). */
@@ -63,7 +64,7 @@ export function createEmbeddingStrategy(options: {
         owners.push(agent);
       }
     });
-    const vectors = (await options.embedder.embed(texts, signal)).map(unit);
+    const vectors = (await options.embedder.embed(texts, signal)).map(unitLength);
     const ownerArray = Int32Array.from(owners);
     // Leave-one-out: each example scored against every other text; descriptions are not held out.
     // Seconds of work for a large roster, so it gives the event loop a turn every ~20 ms: a
@@ -106,7 +107,7 @@ export function createEmbeddingStrategy(options: {
         const built = await ready(signal);
         const [request] = await options.embedder.embed([input.text], signal);
         scores = agentScores(
-          unit(request ?? new Float32Array(0)),
+          unitLength(request ?? new Float32Array(0)),
           built.vectors,
           built.owners,
           agents.length,
@@ -150,13 +151,6 @@ export function createEmbeddingStrategy(options: {
       };
     },
   };
-}
-
-function unit(vector: Float32Array): Float32Array {
-  let squares = 0;
-  for (const value of vector) squares += value * value;
-  const norm = Math.sqrt(squares);
-  return norm === 0 ? vector : vector.map((value) => value / norm);
 }
 
 /** Per agent: the mean of its `neighbours` highest cosine similarities to the request. */

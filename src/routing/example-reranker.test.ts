@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { WordVectors } from './offline-ranker.ts';
 import {
   alignmentFeatureNames,
   ExampleAlignment,
@@ -7,13 +8,12 @@ import {
   rerankFeatureCount,
   rerankProbabilities,
   type RerankGroup,
-  type WordVectorLookup,
 } from './example-reranker.ts';
 
 const feature = (name: (typeof alignmentFeatureNames)[number]) => alignmentFeatureNames.indexOf(name);
 
 /** Three-dimensional vectors: "restructure" and "reorganise" point the same way, "folder" elsewhere. */
-const vectors: WordVectorLookup = {
+const vectors: WordVectors = {
   dimensions: 3,
   vector(word) {
     const table: Record<string, number[]> = {

@@ -1,5 +1,7 @@
+import type { WordVectors } from './offline-ranker.ts';
 import { stem } from './porter-stemmer.ts';
 import { isStopWord, tokens } from './text-features.ts';
+import { unitLength } from './unit-length.ts';
 
 /**
  * The second look the offline ranker takes when it is unsure: each of its top candidates is
@@ -64,11 +66,6 @@ export interface AlignmentRequest {
   readonly vectors: ReadonlyArray<Float32Array | undefined>;
 }
 
-export interface WordVectorLookup {
-  readonly dimensions: number;
-  vector(word: string): Float32Array | undefined;
-}
-
 export interface RerankAgentTexts {
   readonly description: string;
   readonly examples: ReadonlyArray<{ readonly text: string; readonly fold: number }>;
@@ -93,15 +90,15 @@ export class ExampleAlignment {
   readonly #agents: AgentTexts[];
   readonly #idf = new Map<string, number>();
   readonly #unseenIdf: number;
-  readonly #wordVectors: WordVectorLookup | undefined;
+  readonly #wordVectors: WordVectors | undefined;
   readonly #dimensions: number;
   /** Similarities of a request word to every word of an agent, by `${agent} ${token}`. */
   readonly #rows = new Map<string, Float32Array>();
   #cachedSimilarities = 0;
-  /** Unit-length word vectors by token (null: none). */
-  readonly #units = new Map<string, Float32Array | null>();
+  /** Unit-length word vectors by token (words the vectors know). */
+  readonly #units = new Map<string, Float32Array>();
 
-  constructor(agents: readonly RerankAgentTexts[], wordVectors?: WordVectorLookup) {
+  constructor(agents: readonly RerankAgentTexts[], wordVectors?: WordVectors) {
     this.#wordVectors = wordVectors;
     this.#dimensions = wordVectors?.dimensions ?? 0;
     const documentFrequency = new Map<string, number>();
@@ -269,27 +266,17 @@ export class ExampleAlignment {
     return this.#idf.get(word) ?? this.#unseenIdf;
   }
 
+  /** A word's unit-length vector (a zero vector matches nothing, like none). */
   #unitVector(token: string): Float32Array | undefined {
     const known = this.#units.get(token);
-    if (known !== undefined) return known ?? undefined;
+    if (known !== undefined) return known;
     const vector = this.#wordVectors?.vector(token);
-    let unit: Float32Array | null = null;
-    if (vector !== undefined) {
-      let norm = 0;
-      for (let dimension = 0; dimension < vector.length; dimension++)
-        norm += (vector[dimension] as number) * (vector[dimension] as number);
-      if (norm > 0) {
-        const scale = 1 / Math.sqrt(norm);
-        unit = new Float32Array(vector.length);
-        for (let dimension = 0; dimension < vector.length; dimension++)
-          unit[dimension] = (vector[dimension] as number) * scale;
-      }
-    }
     // Words without a vector are not remembered: they cost only a lookup, and there is no end to them.
     if (vector === undefined) return undefined;
+    const unit = unitLength(vector);
     if (this.#units.size >= maxCachedUnits) this.#units.clear();
     this.#units.set(token, unit);
-    return unit ?? undefined;
+    return unit;
   }
 }
 

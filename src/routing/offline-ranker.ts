@@ -432,31 +432,32 @@ export class OfflineRanker {
   }
 
   /**
-   * The agents' probabilities at temperature 1, given that the request is for one of them; and
-   * the top `rerankCandidates` of them when the best has less than `rerankBelow` (else none).
+   * The second look's input for an unsure ranking: the top `rerankCandidates` agents (by their
+   * probabilities at temperature 1, given that the request is for one of them) with a feature
+   * row each, the log-probability first. Undefined when the best has `rerankBelow` or more, or
+   * the request is not worth comparing (`comparable`). `excludedFold` leaves a held-out fold's
+   * examples out of the comparison while fitting.
    */
-  #unsureCandidates(scores: Float64Array): { candidates: number[]; logProbabilities: number[] } | undefined {
-    const agents = this.agents.length;
-    const plain = softmax(scores.subarray(0, agents), 1);
+  #secondLook(
+    text: string,
+    scores: Float64Array,
+    excludedFold?: number,
+  ): { candidates: number[]; features: Float64Array[] } | undefined {
+    const plain = softmax(scores.subarray(0, this.agents.length), 1);
     const top = topCandidates(plain, this.#agentIndexNames, this.#rerankCandidates);
     if ((top[0]?.confidence ?? 1) >= this.#rerankBelow || top.length < 2) return undefined;
-    return {
-      candidates: top.map((candidate) => Number(candidate.agent)),
-      logProbabilities: top.map((candidate) => Math.log(Math.max(candidate.confidence, 1e-9))),
-    };
-  }
-
-  #rerankFeatures(
-    request: AlignmentRequest,
-    unsure: { candidates: number[]; logProbabilities: number[] },
-    excludedFold?: number,
-  ): Float64Array[] {
-    return unsure.candidates.map((agent, index) => {
+    const alignment = this.#alignment();
+    if (alignment === undefined) return undefined;
+    const request = alignment.request(text);
+    if (!comparable(request)) return undefined;
+    const candidates = top.map((candidate) => Number(candidate.agent));
+    const features = top.map((candidate, index) => {
       const row = new Float64Array(rerankFeatureCount);
-      row[0] = unsure.logProbabilities[index] ?? 0;
-      row.set(this.#alignment()?.features(request, agent, excludedFold) ?? [], 1);
+      row[0] = Math.log(Math.max(candidate.confidence, 1e-9));
+      row.set(alignment.features(request, candidates[index] ?? 0, excludedFold), 1);
       return row;
     });
+    return { candidates, features };
   }
 
   #alignment(): ExampleAlignment | undefined {
@@ -467,13 +468,8 @@ export class OfflineRanker {
 
   /** A held-out training text's re-ranking candidates, when the fold's model was unsure of it. */
   #rerankGroup(text: string, scores: Float64Array, label: number, fold: number): RerankGroup | undefined {
-    const unsure = this.#unsureCandidates(scores);
-    const alignment = unsure && this.#alignment();
-    if (unsure === undefined || alignment === undefined) return undefined;
-    const request = alignment.request(text);
-    if (!comparable(request)) return undefined;
-    const features = this.#rerankFeatures(request, unsure, fold);
-    return { features, label: unsure.candidates.indexOf(label) };
+    const look = this.#secondLook(text, scores, fold);
+    return look && { features: look.features, label: look.candidates.indexOf(label) };
   }
 
   /**
@@ -482,16 +478,12 @@ export class OfflineRanker {
    */
   #rerank(text: string, scores: Float64Array, probabilities: Float64Array): boolean {
     const weights = this.#rerankWeights;
-    if (weights === undefined) return false;
-    const unsure = this.#unsureCandidates(scores);
-    const alignment = unsure && this.#alignment();
-    if (unsure === undefined || alignment === undefined) return false;
-    const request = alignment.request(text);
-    if (!comparable(request)) return false;
-    const shares = rerankProbabilities(weights, this.#rerankFeatures(request, unsure));
+    const look = weights && this.#secondLook(text, scores);
+    if (weights === undefined || look === undefined) return false;
+    const shares = rerankProbabilities(weights, look.features);
     let mass = 0;
-    for (const agent of unsure.candidates) mass += probabilities[agent] ?? 0;
-    unsure.candidates.forEach((agent, index) => {
+    for (const agent of look.candidates) mass += probabilities[agent] ?? 0;
+    look.candidates.forEach((agent, index) => {
       probabilities[agent] = mass * (shares[index] ?? 0);
     });
     return true;
