@@ -39,6 +39,14 @@ interface AlignedText {
   readonly fold: number;
 }
 
+/** One request word against one agent (see `ExampleAlignment.#row`). */
+interface WordMatches {
+  /** Its similarity to each of the agent's words. */
+  readonly words: Float32Array;
+  /** Its best match in each of the agent's examples, then in its description. */
+  readonly texts: Float32Array;
+}
+
 interface AgentTexts {
   /** The agent's distinct content words (lower-cased tokens). */
   readonly tokens: readonly string[];
@@ -72,8 +80,9 @@ export interface RerankAgentTexts {
 }
 
 /**
- * How many similarities the cached rows (one per request word and agent) hold at most: 16 MB of
- * rows, plus their keys (a word each; requests are capped at `maxComparedWords` words).
+ * How many numbers the cached rows (one per request word and agent: a similarity per agent word,
+ * a best match per agent text) hold at most: 16 MB, plus their keys (a word each; requests are
+ * capped at `maxComparedWords` words).
  */
 const maxCachedSimilarities = 4_000_000;
 /** How many words' unit-length vectors are kept (words the vectors know: ≤ ~20 MB at 100 dimensions). */
@@ -92,8 +101,8 @@ export class ExampleAlignment {
   readonly #unseenIdf: number;
   readonly #wordVectors: WordVectors | undefined;
   readonly #dimensions: number;
-  /** Similarities of a request word to every word of an agent, by `${agent} ${token}`. */
-  readonly #rows = new Map<string, Float32Array>();
+  /** A request word's similarities to an agent's words and texts, by `${agent} ${token}`. */
+  readonly #rows = new Map<string, WordMatches>();
   #cachedSimilarities = 0;
   /** Unit-length word vectors by token (words the vectors know). */
   readonly #units = new Map<string, Float32Array>();
@@ -172,28 +181,34 @@ export class ExampleAlignment {
     const texts = this.#agents[agent];
     const words = request.tokens.length;
     if (texts === undefined || words === 0 || request.totalWeight === 0) return result;
-    // The request's similarity to each of the agent's words, one row of `width` per request word.
-    const width = texts.tokens.length;
-    const matrix = new Float32Array(words * width);
+    // Each request word's similarities to the agent's words and best match in each text.
+    const rows: WordMatches[] = [];
     for (let position = 0; position < words; position++)
-      matrix.set(this.#row(request, position, agent, texts), position * width);
-    // Each agent word's best match among the request's words: how much of any text the request
+      rows.push(this.#row(request, position, agent, texts));
+    // Each agent word's best match among the request's words: how much of a text the request
     // covers then needs one lookup per text word.
+    const width = texts.tokens.length;
     const best = new Float32Array(width);
-    for (let position = 0, offset = 0; position < words; position++, offset += width)
-      for (let word = 0; word < width; word++)
-        if ((matrix[offset + word] as number) > (best[word] as number))
-          best[word] = matrix[offset + word] as number;
+    best.set((rows[0] as WordMatches).words);
+    for (let position = 1; position < words; position++) {
+      const row = (rows[position] as WordMatches).words;
+      for (let word = 0; word < width; word++) {
+        const value = row[word] as number;
+        if (value > (best[word] as number)) best[word] = value;
+      }
+    }
+    const firstWord = (rows[0] as WordMatches).words;
     let first = 0;
     let second = 0;
     let third = 0;
     let bestCoverage = 0;
     const openings = new Float64Array(openingCount);
-    const scratch = new Float64Array(words + 1);
-    for (const example of texts.examples) {
+    const scratch = new Float64Array(1);
+    for (let index = 0; index < texts.examples.length; index++) {
+      const example = texts.examples[index] as AlignedText;
       if (example.fold === excludedFold) continue;
-      const f = compare(request, matrix, width, best, example, scratch);
-      const coverage = scratch[words] as number;
+      const f = compare(request, rows, index, best, example, scratch);
+      const coverage = scratch[0] as number;
       if (f > first) {
         third = second;
         second = first;
@@ -204,15 +219,15 @@ export class ExampleAlignment {
       } else if (f > third) third = f;
       if (coverage > bestCoverage) bestCoverage = coverage;
       // The five best matches of the request's first word with the examples' first words.
-      const opening = example.opening < 0 ? 0 : (matrix[example.opening] as number);
+      const opening = example.opening < 0 ? 0 : (firstWord[example.opening] as number);
       let lowest = 0;
-      for (let index = 1; index < openingCount; index++)
-        if ((openings[index] as number) < (openings[lowest] as number)) lowest = index;
+      for (let slot = 1; slot < openingCount; slot++)
+        if ((openings[slot] as number) < (openings[lowest] as number)) lowest = slot;
       if (opening > (openings[lowest] as number)) openings[lowest] = opening;
     }
     result[0] = first;
     result[1] = (first + second + third) / 3;
-    result[2] = compare(request, matrix, width, best, texts.description, scratch);
+    result[2] = compare(request, rows, texts.examples.length, best, texts.description, scratch);
     result[3] = bestCoverage;
     let openingSum = 0;
     for (const value of openings) openingSum += value;
@@ -220,8 +235,13 @@ export class ExampleAlignment {
     return result;
   }
 
-  /** Similarity of one request word to each of an agent's words: 1 for the same stem, else cos² of their vectors (0 when negative or unknown). */
-  #row(request: AlignmentRequest, position: number, agent: number, texts: AgentTexts): Float32Array {
+  /**
+   * One request word against an agent: its similarity to each of the agent's words (1 for the
+   * same stem, else cos² of their vectors, 0 when negative or unknown) and its best match in
+   * each of the agent's texts (examples, then the description). Both depend on the word alone,
+   * so they are kept for the next request that uses it.
+   */
+  #row(request: AlignmentRequest, position: number, agent: number, texts: AgentTexts): WordMatches {
     const key = `${agent} ${request.tokens[position] ?? ''}`;
     const cached = this.#rows.get(key);
     if (cached) return cached;
@@ -242,13 +262,21 @@ export class ExampleAlignment {
         dot += (vector[dimension] as number) * (vectors[offset + dimension] as number);
       row[word] = dot > 0 ? dot * dot : 0;
     }
-    if (this.#cachedSimilarities + row.length > maxCachedSimilarities) {
+    const inTexts = new Float32Array(texts.examples.length + 1);
+    [...texts.examples, texts.description].forEach((text, index) => {
+      let match = 0;
+      for (const word of text.words) match = Math.max(match, row[word] as number);
+      inTexts[index] = match;
+    });
+    const size = row.length + inTexts.length;
+    if (this.#cachedSimilarities + size > maxCachedSimilarities) {
       this.#rows.clear();
       this.#cachedSimilarities = 0;
     }
-    this.#rows.set(key, row);
-    this.#cachedSimilarities += row.length;
-    return row;
+    const matches = { words: row, texts: inTexts };
+    this.#rows.set(key, matches);
+    this.#cachedSimilarities += size;
+    return matches;
   }
 
   #aligned(words: number[], stemOf: (word: number) => string, fold: number): AlignedText {
@@ -349,38 +377,32 @@ export function rerankProbabilities(
 
 /**
  * How much of the request a text covers (each request word's best match in the text,
- * IDF-weighted; left in `scratch[words]`) and the harmonic mean of that with how much of the
- * text the request covers (returned). `matrix` holds the request-by-agent-word similarities
- * (`width` per request word), `best` each agent word's best match in the request; `scratch` is
- * working space.
+ * IDF-weighted; left in `scratch[0]`) and the harmonic mean of that with how much of the text
+ * the request covers (returned). `rows` hold each request word's matches with the text's agent
+ * (the text is number `textIndex` of that agent's), `best` each agent word's best match in the
+ * request.
  */
 function compare(
   request: AlignmentRequest,
-  matrix: Float32Array,
-  width: number,
+  rows: readonly WordMatches[],
+  textIndex: number,
   best: Float32Array,
   text: AlignedText,
   scratch: Float64Array,
 ): number {
-  const words = request.weights.length;
   const textWords = text.words;
   if (textWords.length === 0 || text.totalWeight === 0) {
-    scratch[words] = 0;
+    scratch[0] = 0;
     return 0;
   }
   let precise = 0;
   for (let index = 0; index < textWords.length; index++)
     precise += (text.weights[index] as number) * (best[textWords[index] as number] as number);
   let covered = 0;
-  for (let position = 0, offset = 0; position < words; position++, offset += width) {
-    let match = 0;
-    for (let index = 0; index < textWords.length; index++) {
-      const value = matrix[offset + (textWords[index] as number)] as number;
-      if (value > match) match = value;
-    }
-    covered += (request.weights[position] as number) * match;
-  }
+  for (let position = 0; position < rows.length; position++)
+    covered +=
+      (request.weights[position] as number) * ((rows[position] as WordMatches).texts[textIndex] as number);
   const coverage = covered / request.totalWeight;
-  scratch[words] = coverage;
+  scratch[0] = coverage;
   return harmonicMean(coverage, precise / text.totalWeight);
 }
