@@ -99,7 +99,7 @@ export const routingConfigSchema = z
     confidenceThreshold: z.number().min(0).max(1).optional(),
     /**
      * When the offline ranker is unsure, compare its top three word by word with each agent's
-     * examples (decision 0004). Off: bulk routing about twice as fast, a little less accurate.
+     * examples (decision 0004). Off: bulk routing ~1.5× as fast, a little less accurate.
      */
     secondLook: z.boolean().default(true),
     /** When the ranker is unsure between a few agents, ask the default model to pick (needs a model). */
