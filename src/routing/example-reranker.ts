@@ -35,8 +35,6 @@ interface AlignedText {
   readonly totalWeight: number;
   /** Index of its first content word, or -1. */
   readonly opening: number;
-  /** Calibration fold of an example (-1 for the description: never held out). */
-  readonly fold: number;
 }
 
 /** One request word against one agent (see `ExampleAlignment.#row`). */
@@ -76,7 +74,7 @@ export interface AlignmentRequest {
 
 export interface RerankAgentTexts {
   readonly description: string;
-  readonly examples: ReadonlyArray<{ readonly text: string; readonly fold: number }>;
+  readonly examples: readonly string[];
 }
 
 /**
@@ -114,7 +112,7 @@ export class ExampleAlignment {
     let documents = 0;
     const contentTokens = (text: string) => tokens(text).filter((token) => !isStopWord(token));
     for (const agent of agents) {
-      for (const text of [agent.description, ...agent.examples.map((example) => example.text)]) {
+      for (const text of [agent.description, ...agent.examples]) {
         documents += 1;
         for (const word of new Set(contentTokens(text).map(stem)))
           documentFrequency.set(word, (documentFrequency.get(word) ?? 0) + 1);
@@ -127,7 +125,7 @@ export class ExampleAlignment {
     this.#agents = agents.map((agent) => {
       const index = new Map<string, number>();
       const agentTokens: string[] = [];
-      const align = (text: string, fold: number): AlignedText => {
+      const align = (text: string): AlignedText => {
         const words = contentTokens(text).map((token) => {
           let position = index.get(token);
           if (position === undefined) {
@@ -137,10 +135,10 @@ export class ExampleAlignment {
           }
           return position;
         });
-        return this.#aligned(words, (position) => stem(agentTokens[position] ?? ''), fold);
+        return this.#aligned(words, (position) => stem(agentTokens[position] ?? ''));
       };
-      const description = align(agent.description, -1);
-      const examples = agent.examples.map((example) => align(example.text, example.fold));
+      const description = align(agent.description);
+      const examples = agent.examples.map((example) => align(example));
       const vectors = new Float32Array(agentTokens.length * this.#dimensions);
       agentTokens.forEach((token, position) => {
         const unit = this.#unitVector(token);
@@ -174,9 +172,10 @@ export class ExampleAlignment {
 
   /**
    * The alignment features of a request against one agent (`alignmentFeatureNames`), leaving
-   * out that agent's examples of `excludedFold` (a held-out fold is not compared with itself).
+   * out that agent's example number `excludedExample` (a held-out example is not compared with
+   * itself).
    */
-  features(request: AlignmentRequest, agent: number, excludedFold?: number): Float64Array {
+  features(request: AlignmentRequest, agent: number, excludedExample?: number): Float64Array {
     const result = new Float64Array(alignmentFeatureNames.length);
     const texts = this.#agents[agent];
     const words = request.tokens.length;
@@ -206,7 +205,7 @@ export class ExampleAlignment {
     const scratch = new Float64Array(1);
     for (let index = 0; index < texts.examples.length; index++) {
       const example = texts.examples[index] as AlignedText;
-      if (example.fold === excludedFold) continue;
+      if (index === excludedExample) continue;
       const f = compare(request, rows, index, best, example, scratch);
       const coverage = scratch[0] as number;
       if (f > first) {
@@ -279,14 +278,13 @@ export class ExampleAlignment {
     return matches;
   }
 
-  #aligned(words: number[], stemOf: (word: number) => string, fold: number): AlignedText {
+  #aligned(words: number[], stemOf: (word: number) => string): AlignedText {
     const weights = Float64Array.from(words, (word) => this.#idfOf(stemOf(word)));
     return {
       words: Int32Array.from(words),
       weights,
       totalWeight: weights.reduce((sum, weight) => sum + weight, 0),
       opening: words[0] ?? -1,
-      fold,
     };
   }
 

@@ -206,13 +206,23 @@ describe('OfflineRanker’s second look at unsure rankings (the default roster, 
     }
   });
 
-  it('compares held-out texts without their own fold while fitting, and everything when routing', () => {
+  it('compares a held-out example with every example but itself while fitting, and with everything when routing', () => {
     const compare = vi.spyOn(ExampleAlignment.prototype, 'features');
     try {
       const fresh = new OfflineRanker(agents, quick);
-      const whileFitting = compare.mock.calls.map((call) => call[2]);
+      const whileFitting = compare.mock.calls;
       expect(whileFitting.length).toBeGreaterThan(0);
-      expect(new Set(whileFitting)).toEqual(new Set([0, 1, 2]));
+      // Each unsure held-out example is compared with its top candidates; only its own agent's
+      // comparison leaves one example out, and that is the example the text is.
+      const leftOut = whileFitting.filter((call) => call[2] !== undefined);
+      expect(leftOut.length).toBeGreaterThan(0);
+      expect(leftOut.length).toBeLessThan(whileFitting.length);
+      for (const [request, agent, example] of leftOut) {
+        const profile = agents[agent];
+        const text = profile?.examples[example ?? -1];
+        expect(text).toBeDefined();
+        expect(request.tokens.join(' ')).toBe(new ExampleAlignment([]).request(text ?? '').tokens.join(' '));
+      }
       compare.mockClear();
       fresh.rank(unsure[0] ?? '');
       expect(compare.mock.calls.length).toBe(3);

@@ -107,7 +107,7 @@ export interface RankerCache {
  * Bump when training changes in a way the cache key cannot see (the algorithm, not its inputs),
  * so rankers trained by an older Nova are not restored.
  */
-const trainedFormatVersion = 5;
+const trainedFormatVersion = 6;
 
 /** Every training setting with its default filled in: what training uses and what the cache key holds. */
 interface TrainingSettings {
@@ -209,6 +209,8 @@ interface TrainingDocument {
   readonly text: string;
   /** Examples rotate through calibration folds; descriptions always train. */
   readonly fold: number;
+  /** Position among its agent's examples; -1 for the description. */
+  readonly example: number;
 }
 
 /**
@@ -382,7 +384,7 @@ export class OfflineRanker {
           heldOut.push({ scores, label: example.label });
           const text = documents[index]?.text;
           if (text !== undefined && example.label < this.agents.length) {
-            const group = this.#rerankGroup(text, scores, example.label, fold);
+            const group = this.#rerankGroup(text, scores, example.label, documents[index]?.example ?? -1);
             if (group) rerankGroups.push(group);
           }
         });
@@ -435,13 +437,14 @@ export class OfflineRanker {
    * The second look's input for an unsure ranking: the top `rerankCandidates` agents (by their
    * probabilities at temperature 1, given that the request is for one of them) with a feature
    * row each, the log-probability first. Undefined when the best has `rerankBelow` or more, or
-   * the request is not worth comparing (`comparable`). `excludedFold` leaves a held-out fold's
-   * examples out of the comparison while fitting.
+   * the request is not worth comparing (`comparable`). While fitting, `heldOut` is the example
+   * the text is, which is left out of its own agent's comparison: it is compared with every
+   * other example, as a request is when routing.
    */
   #secondLook(
     text: string,
     scores: Float64Array,
-    excludedFold?: number,
+    heldOut?: { readonly agent: number; readonly example: number },
   ): { candidates: number[]; features: Float64Array[] } | undefined {
     const plain = softmax(scores.subarray(0, this.agents.length), 1);
     const top = topCandidates(plain, this.#agentIndexNames, this.#rerankCandidates);
@@ -454,7 +457,8 @@ export class OfflineRanker {
     const features = top.map((candidate, index) => {
       const row = new Float64Array(rerankFeatureCount);
       row[0] = Math.log(Math.max(candidate.confidence, 1e-9));
-      row.set(alignment.features(request, candidates[index] ?? 0, excludedFold), 1);
+      const agent = candidates[index] ?? 0;
+      row.set(alignment.features(request, agent, agent === heldOut?.agent ? heldOut.example : undefined), 1);
       return row;
     });
     return { candidates, features };
@@ -466,9 +470,12 @@ export class OfflineRanker {
     return this.#alignmentIndex;
   }
 
-  /** A held-out training text's re-ranking candidates, when the fold's model was unsure of it. */
-  #rerankGroup(text: string, scores: Float64Array, label: number, fold: number): RerankGroup | undefined {
-    const look = this.#secondLook(text, scores, fold);
+  /**
+   * A held-out example's re-ranking candidates, when the model trained without its fold was
+   * unsure of it. `example` is its position among its agent's (`label`'s) examples.
+   */
+  #rerankGroup(text: string, scores: Float64Array, label: number, example: number): RerankGroup | undefined {
+    const look = this.#secondLook(text, scores, { agent: label, example });
     return look && { features: look.features, label: look.candidates.indexOf(label) };
   }
 
@@ -644,9 +651,10 @@ function trainingDocuments(profiles: readonly AgentProfile[], folds: number): Tr
       agent,
       text: `${profile.name.replaceAll('-', ' ')}. ${stripNegatedClauses(profile.description)}`,
       fold: -1,
+      example: -1,
     });
     profile.examples.forEach((example, index) =>
-      documents.push({ agent, text: example, fold: index % folds }),
+      documents.push({ agent, text: example, fold: index % folds, example: index }),
     );
   });
   return documents;
@@ -664,13 +672,13 @@ function comparable(request: AlignmentRequest): boolean {
 function alignmentTexts(agents: number, documents: readonly TrainingDocument[]): RerankAgentTexts[] {
   const texts = Array.from({ length: agents }, () => ({
     description: '',
-    examples: [] as Array<{ text: string; fold: number }>,
+    examples: [] as string[],
   }));
   for (const document of documents) {
     const entry = texts[document.agent];
     if (entry === undefined) continue;
-    if (document.fold < 0) entry.description = document.text;
-    else entry.examples.push({ text: document.text, fold: document.fold });
+    if (document.example < 0) entry.description = document.text;
+    else entry.examples.push(document.text);
   }
   return texts;
 }
