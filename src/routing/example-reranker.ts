@@ -202,12 +202,11 @@ export class ExampleAlignment {
     let third = 0;
     let bestCoverage = 0;
     const openings = new Float64Array(openingCount);
-    const scratch = new Float64Array(1);
     for (let index = 0; index < texts.examples.length; index++) {
       const example = texts.examples[index] as AlignedText;
       if (index === excludedExample) continue;
-      const f = compare(request, rows, index, best, example, scratch);
-      const coverage = scratch[0] as number;
+      const coverage = coverageOf(request, rows, index);
+      const f = harmonicMean(coverage, precisionOf(best, example));
       if (f > first) {
         third = second;
         second = first;
@@ -226,7 +225,10 @@ export class ExampleAlignment {
     }
     result[0] = first;
     result[1] = (first + second + third) / 3;
-    result[2] = compare(request, rows, texts.examples.length, best, texts.description, scratch);
+    result[2] = harmonicMean(
+      coverageOf(request, rows, texts.examples.length),
+      precisionOf(best, texts.description),
+    );
     result[3] = bestCoverage;
     let openingSum = 0;
     for (const value of openings) openingSum += value;
@@ -374,33 +376,26 @@ export function rerankProbabilities(
 }
 
 /**
- * How much of the request a text covers (each request word's best match in the text,
- * IDF-weighted; left in `scratch[0]`) and the harmonic mean of that with how much of the text
- * the request covers (returned). `rows` hold each request word's matches with the text's agent
- * (the text is number `textIndex` of that agent's), `best` each agent word's best match in the
- * request.
+ * How much of the request one of an agent's texts covers: each request word's best match in the
+ * text, IDF-weighted. `rows` hold each request word's matches with the agent; the text is number
+ * `textIndex` of the agent's (examples, then the description). 0 for a text without words.
  */
-function compare(
-  request: AlignmentRequest,
-  rows: readonly WordMatches[],
-  textIndex: number,
-  best: Float32Array,
-  text: AlignedText,
-  scratch: Float64Array,
-): number {
-  const textWords = text.words;
-  if (textWords.length === 0 || text.totalWeight === 0) {
-    scratch[0] = 0;
-    return 0;
-  }
-  let precise = 0;
-  for (let index = 0; index < textWords.length; index++)
-    precise += (text.weights[index] as number) * (best[textWords[index] as number] as number);
+function coverageOf(request: AlignmentRequest, rows: readonly WordMatches[], textIndex: number): number {
   let covered = 0;
   for (let position = 0; position < rows.length; position++)
     covered +=
       (request.weights[position] as number) * ((rows[position] as WordMatches).texts[textIndex] as number);
-  const coverage = covered / request.totalWeight;
-  scratch[0] = coverage;
-  return harmonicMean(coverage, precise / text.totalWeight);
+  return covered / request.totalWeight;
+}
+
+/**
+ * How much of a text the request covers: each text word's best match among the request's words
+ * (`best`, by the agent's word), IDF-weighted. 0 for a text without words.
+ */
+function precisionOf(best: Float32Array, text: AlignedText): number {
+  if (text.totalWeight === 0) return 0;
+  let precise = 0;
+  for (let index = 0; index < text.words.length; index++)
+    precise += (text.weights[index] as number) * (best[text.words[index] as number] as number);
+  return precise / text.totalWeight;
 }
